@@ -1,0 +1,111 @@
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Backprop.Generator.Parsing;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace Backprop.Generator.Diagnostics;
+
+/// <summary>
+/// Reports every rule a <c>[Network]</c> declaration breaks (<see cref="NetworkRules"/>), at the most precise place:
+/// the class name, the offending argument, or the offending element of an array argument.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc/>
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+        DiagnosticDescriptors.NotPartial,
+        DiagnosticDescriptors.TooFewLayers,
+        DiagnosticDescriptors.LayerSizeNotPositive,
+        DiagnosticDescriptors.ActivationCountMismatch,
+        DiagnosticDescriptors.SoftmaxNotOnOutput,
+        DiagnosticDescriptors.CrossEntropyNeedsSoftmax,
+        DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid,
+        DiagnosticDescriptors.UnsupportedElementType,
+        DiagnosticDescriptors.GenericNetwork,
+        DiagnosticDescriptors.StaticNetwork,
+        DiagnosticDescriptors.ContainingTypeNotPartial,
+        DiagnosticDescriptors.NetworkTooLarge,
+        DiagnosticDescriptors.UndefinedEnumValue);
+
+    /// <inheritdoc/>
+    public override void Initialize(AnalysisContext context)
+    {
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.EnableConcurrentExecution();
+        context.RegisterCompilationStartAction(start =>
+        {
+            INamedTypeSymbol? attributeType = start.Compilation.GetTypeByMetadataName(NetworkParser.AttributeMetadataName);
+            if (attributeType is not null)
+            {
+                start.RegisterSymbolAction(symbol => AnalyzeType(symbol, attributeType), SymbolKind.NamedType);
+            }
+        });
+    }
+
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
+    {
+        var type = (INamedTypeSymbol)context.Symbol;
+        AttributeData? attribute = type.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attributeType));
+        if (attribute is null)
+        {
+            return;
+        }
+
+        NetworkDeclaration declaration = NetworkParser.ReadAttribute(attribute);
+        if (declaration.HasBindingErrors)
+        {
+            return; // The compiler reports why the attribute does not bind.
+        }
+
+        foreach (DeclarationProblem problem in NetworkRules.FindProblems(type, declaration, context.CancellationToken))
+        {
+            Location location = Locate(problem, type, attribute, context.CancellationToken);
+            context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, location, problem.MessageArguments));
+        }
+    }
+
+    private static Location Locate(DeclarationProblem problem, INamedTypeSymbol type, AttributeData attribute, CancellationToken cancellationToken)
+    {
+        var attributeSyntax = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
+        Location attributeLocation = attributeSyntax?.GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None;
+        switch (problem.Site)
+        {
+            case ProblemSite.TypeName:
+                return type.Locations.FirstOrDefault() ?? attributeLocation;
+            case ProblemSite.ContainingTypeName:
+                return problem.ContainingType?.Locations.FirstOrDefault() ?? attributeLocation;
+            case ProblemSite.Argument:
+                ExpressionSyntax? value = attributeSyntax?.ArgumentList?.Arguments
+                    .FirstOrDefault(argument => argument.NameEquals?.Name.Identifier.ValueText == problem.ArgumentName)?.Expression;
+                if (value is null)
+                {
+                    return attributeLocation;
+                }
+
+                return (problem.ElementIndex >= 0 ? GetElement(value, problem.ElementIndex) : null)?.GetLocation() ?? value.GetLocation();
+            default:
+                return attributeLocation;
+        }
+    }
+
+    // The element of an array written as 'new[] { ... }', 'new int[] { ... }' or '[ ... ]', when it is written out.
+    private static SyntaxNode? GetElement(ExpressionSyntax array, int index)
+    {
+        SeparatedSyntaxList<ExpressionSyntax>? elements = array switch
+        {
+            ImplicitArrayCreationExpressionSyntax implicitArray => implicitArray.Initializer.Expressions,
+            ArrayCreationExpressionSyntax explicitArray => explicitArray.Initializer?.Expressions,
+            _ => null,
+        };
+        if (elements is { } list && index < list.Count)
+        {
+            return list[index];
+        }
+
+        return array is CollectionExpressionSyntax collection && index < collection.Elements.Count ? collection.Elements[index] : null;
+    }
+}

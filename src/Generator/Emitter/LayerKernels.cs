@@ -1,0 +1,84 @@
+namespace Backprop.Generator.Emitter;
+
+/// <summary>
+/// The one place that decides how a layer's matrix products are computed. Each method writes the loop for one block of
+/// rows with every size a constant; a faster kernel for some shapes replaces a branch here and nothing else.
+/// </summary>
+internal static class LayerKernels
+{
+    private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
+
+    /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
+    public static void EmitForwardProduct(SourceWriter writer, LayerPlan layer, string input, bool bias)
+    {
+        int n = layer.FanOut;
+        writer.OpenBlock("for (int row = 0; row < rows; row++)");
+        writer.WriteLine($"var x = {input}.Slice(row * {layer.FanIn}, {layer.FanIn});");
+        if (n == 1)
+        {
+            // W is a single column, stored contiguously: one dot product per row.
+            writer.WriteLine($"{layer.Z}[row] = {Tensor}.Dot(x, {layer.W}){(bias ? $" + {layer.B}[0]" : string.Empty)};");
+        }
+        else
+        {
+            // Row-major W: z += x[k] * (row k of W), a contiguous multiply-add per input.
+            writer.WriteLine($"var z = {layer.Z}.Slice(row * {n}, {n});");
+            writer.WriteLine(bias ? $"{layer.B}.CopyTo(z);" : "z.Clear();");
+            writer.OpenBlock($"for (int k = 0; k < {layer.FanIn}; k++)");
+            writer.WriteLine($"{Tensor}.MultiplyAdd({layer.W}.Slice(k * {n}, {n}), x[k], z, z);");
+            writer.CloseBlock();
+        }
+
+        writer.CloseBlock();
+    }
+
+    /// <summary>
+    /// Writes <c>dW += A^T dZ</c>, <c>db += column sums of dZ</c> and, when <paramref name="inputGradient"/> is given,
+    /// <c>dA_prev = dZ W^T</c>, in one pass over the rows of a block.
+    /// </summary>
+    public static void EmitBackwardProducts(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
+    {
+        int n = layer.FanOut;
+        int fanIn = layer.FanIn;
+        writer.OpenBlock("for (int row = 0; row < rows; row++)");
+        writer.WriteLine($"var a = {input}.Slice(row * {fanIn}, {fanIn});");
+        if (n == 1)
+        {
+            // A single output: the row's dZ is a scalar, dW += dz * a and dA_prev = dz * W.
+            writer.WriteLine($"var dz = {layer.DZ}[row];");
+            writer.WriteLine($"{Tensor}.MultiplyAdd(a, dz, g{layer.W}, g{layer.W});");
+            if (bias)
+            {
+                writer.WriteLine($"g{layer.B}[0] += dz;");
+            }
+
+            if (inputGradient is not null)
+            {
+                writer.WriteLine($"{Tensor}.Multiply({layer.W}, dz, {inputGradient}.Slice(row * {fanIn}, {fanIn}));");
+            }
+        }
+        else
+        {
+            writer.WriteLine($"var dz = {layer.DZ}.Slice(row * {n}, {n});");
+            writer.OpenBlock($"for (int k = 0; k < {fanIn}; k++)");
+            writer.WriteLine($"var gradientRow = g{layer.W}.Slice(k * {n}, {n});");
+            writer.WriteLine($"{Tensor}.MultiplyAdd(dz, a[k], gradientRow, gradientRow);");
+            writer.CloseBlock();
+            if (bias)
+            {
+                writer.WriteLine($"{Tensor}.Add(g{layer.B}, dz, g{layer.B});");
+            }
+
+            if (inputGradient is not null)
+            {
+                // dA_prev[k] = (row k of W) . dz: rows of the row-major W are contiguous.
+                writer.WriteLine($"var da = {inputGradient}.Slice(row * {fanIn}, {fanIn});");
+                writer.OpenBlock($"for (int k = 0; k < {fanIn}; k++)");
+                writer.WriteLine($"da[k] = {Tensor}.Dot({layer.W}.Slice(k * {n}, {n}), dz);");
+                writer.CloseBlock();
+            }
+        }
+
+        writer.CloseBlock();
+    }
+}

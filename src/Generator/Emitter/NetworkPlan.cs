@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Backprop.Generator.Model;
+
+namespace Backprop.Generator.Emitter;
+
+/// <summary>One weight layer with every size and offset the emitted code uses as a constant.</summary>
+internal sealed class LayerPlan
+{
+    public int Index { get; set; }
+
+    public int FanIn { get; set; }
+
+    public int FanOut { get; set; }
+
+    public Activation Activation { get; set; }
+
+    public bool IsOutput { get; set; }
+
+    public int WeightOffset { get; set; }
+
+    public int BiasOffset { get; set; }
+
+    /// <summary>Offset of this layer's pre-activations Z in a block's workspace.</summary>
+    public int ZOffset { get; set; }
+
+    /// <summary>Offset of the activations A; equal to <see cref="ZOffset"/> for Identity, whose A is Z.</summary>
+    public int AOffset { get; set; }
+
+    /// <summary>Which of the two gradient buffers holds this layer's dZ during the backward pass.</summary>
+    public int DeltaBuffer { get; set; }
+
+    public int WeightCount => FanIn * FanOut;
+
+    // Suffixes name the constants and locals of a layer: W1Offset, z1, dz1, ...
+    public string W => "w" + Index;
+
+    public string B => "b" + Index;
+
+    public string Z => "z" + Index;
+
+    public string A => "a" + Index;
+
+    public string DZ => "dz" + Index;
+
+    public string Describe() => $"Layer {Index}: {FanIn} -> {FanOut}, {Activation}";
+}
+
+/// <summary>
+/// The shape-dependent numbers of a network, computed once from its spec: parameter layout (math.md), the workspace
+/// layout of one block of rows, and FLOP counts.
+/// </summary>
+internal sealed class NetworkPlan
+{
+    // The activations of one block of rows should stay in the L2 cache: about 64 KB of float values.
+    private const int WorkspaceBudgetElements = 16384;
+    private const int MaxBlockRows = 256;
+
+    public NetworkPlan(NetworkSpec spec)
+    {
+        Spec = spec;
+        Element = spec.ElementType == ElementKind.Single ? ElementTypeSyntax.Single : ElementTypeSyntax.Double;
+        int[] sizes = spec.Layers.AsSpan().ToArray();
+        var layers = new List<LayerPlan>();
+        int offset = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            var layer = new LayerPlan
+            {
+                Index = l,
+                FanIn = sizes[l - 1],
+                FanOut = sizes[l],
+                Activation = spec.Activations[l - 1],
+                IsOutput = l == sizes.Length - 1,
+                WeightOffset = offset,
+                DeltaBuffer = (sizes.Length - 1 - l) % 2,
+            };
+            offset += layer.WeightCount;
+            layer.BiasOffset = offset;
+            offset += spec.Bias ? layer.FanOut : 0;
+            layers.Add(layer);
+        }
+
+        Layers = layers;
+        ParameterCount = offset;
+        MaxWidth = layers.Max(layer => layer.FanOut);
+
+        int perRow = layers.Sum(layer => layer.FanOut * (layer.Activation == Activation.Identity ? 1 : 2)) + (2 * MaxWidth);
+        BlockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
+
+        int workspace = 0;
+        foreach (LayerPlan layer in layers)
+        {
+            layer.ZOffset = workspace;
+            workspace += BlockRows * layer.FanOut;
+            layer.AOffset = layer.Activation == Activation.Identity ? layer.ZOffset : workspace;
+            workspace += layer.Activation == Activation.Identity ? 0 : BlockRows * layer.FanOut;
+        }
+
+        ForwardWorkspaceLength = workspace;
+        GradientWorkspaceLength = workspace + (2 * BlockRows * MaxWidth);
+        ForwardFlops = layers.Sum(layer => 2L * layer.WeightCount);
+        TrainingFlops = (3 * ForwardFlops) - (2L * layers[0].WeightCount);
+    }
+
+    public NetworkSpec Spec { get; }
+
+    public ElementTypeSyntax Element { get; }
+
+    public IReadOnlyList<LayerPlan> Layers { get; }
+
+    public LayerPlan Output => Layers[Layers.Count - 1];
+
+    public int InputSize => Layers[0].FanIn;
+
+    public int OutputSize => Output.FanOut;
+
+    public int ParameterCount { get; }
+
+    public int MaxWidth { get; }
+
+    public int BlockRows { get; }
+
+    public int ForwardWorkspaceLength { get; }
+
+    public int GradientWorkspaceLength { get; }
+
+    /// <summary>Forward FLOPs per example, <c>2 * sum(n_in * n_out)</c> (multiply-adds of the layer products).</summary>
+    public long ForwardFlops { get; }
+
+    /// <summary>Training FLOPs per example: forward, dW and dA products, without the unneeded dA of the inputs.</summary>
+    public long TrainingFlops { get; }
+
+    /// <summary>The shape as text: <c>8 -> 4 (ReLU) -> 1 (Sigmoid)</c>.</summary>
+    public string DescribeShape() =>
+        InputSize.ToString(CultureInfo.InvariantCulture) +
+        string.Concat(Layers.Select(layer => $" -> {layer.FanOut} ({layer.Activation})"));
+
+    public static string DeltaOffsetName(int buffer) => "GradientBuffer" + buffer + "Offset";
+}

@@ -1,0 +1,190 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace Backprop;
+
+/// <summary>
+/// Activation functions and their backward passes that <see cref="TensorPrimitives"/> has no single call for.
+/// Generated networks call these; each states the formula it computes over every element. Inputs and destinations may
+/// be the same span (in-place), but must not otherwise overlap.
+/// </summary>
+public static class ActivationKernels
+{
+    /// <summary>Leaky ReLU: <c>a = z &gt; 0 ? z : 0.01 z</c>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="z">The pre-activations.</param>
+    /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    public static void LeakyRelu<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(z.Length, a.Length, nameof(a));
+        T slope = LeakyReluSlope<T>();
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vSlope = new Vector<T>(slope);
+            for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var vz = new Vector<T>(z.Slice(i));
+                Vector.ConditionalSelect(Vector.GreaterThan(vz, Vector<T>.Zero), vz, vz * vSlope).CopyTo(a.Slice(i));
+            }
+        }
+
+        for (; i < z.Length; i++)
+        {
+            a[i] = z[i] > T.Zero ? z[i] : z[i] * slope;
+        }
+    }
+
+    /// <summary>ReLU backward: <c>dZ = z &gt; 0 ? dA : 0</c> (the derivative at 0 is 0, as in PyTorch).</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="z">The layer's pre-activations.</param>
+    /// <param name="dA">The gradient with respect to the layer's activations.</param>
+    /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    public static void ReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SelectBackward(z, dA, dZ, T.Zero);
+
+    /// <summary>Leaky ReLU backward: <c>dZ = z &gt; 0 ? dA : 0.01 dA</c>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="z">The layer's pre-activations.</param>
+    /// <param name="dA">The gradient with respect to the layer's activations.</param>
+    /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    public static void LeakyReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        SelectBackward(z, dA, dZ, LeakyReluSlope<T>());
+
+    /// <summary>Sigmoid backward from the activations: <c>dZ = dA * a * (1 - a)</c>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="a">The layer's activations (sigmoid outputs).</param>
+    /// <param name="dA">The gradient with respect to the activations.</param>
+    /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    public static void SigmoidBackward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> dA, Span<T> dZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(a.Length, dA.Length, nameof(dA));
+        RequireSameLength(a.Length, dZ.Length, nameof(dZ));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var va = new Vector<T>(a.Slice(i));
+                (new Vector<T>(dA.Slice(i)) * va * (Vector<T>.One - va)).CopyTo(dZ.Slice(i));
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            dZ[i] = dA[i] * a[i] * (T.One - a[i]);
+        }
+    }
+
+    /// <summary>Tanh backward from the activations: <c>dZ = dA * (1 - a * a)</c>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="a">The layer's activations (tanh outputs).</param>
+    /// <param name="dA">The gradient with respect to the activations.</param>
+    /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    public static void TanhBackward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> dA, Span<T> dZ)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(a.Length, dA.Length, nameof(dA));
+        RequireSameLength(a.Length, dZ.Length, nameof(dZ));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            for (; i <= a.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var va = new Vector<T>(a.Slice(i));
+                (new Vector<T>(dA.Slice(i)) * (Vector<T>.One - (va * va))).CopyTo(dZ.Slice(i));
+            }
+        }
+
+        for (; i < a.Length; i++)
+        {
+            dZ[i] = dA[i] * (T.One - (a[i] * a[i]));
+        }
+    }
+
+    /// <summary>
+    /// Row-wise softmax of a row-major matrix: <c>a_j = e^(z_j - max) / sum_k e^(z_k - max)</c> over each row of
+    /// <paramref name="width"/> values. Subtracting the row maximum keeps every finite row finite.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="z">The pre-activations, a whole number of rows.</param>
+    /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    /// <param name="width">The number of values per row.</param>
+    public static void SoftmaxRows<T>(ReadOnlySpan<T> z, Span<T> a, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(z.Length, a.Length, nameof(a));
+        for (int start = 0; start < z.Length; start += width)
+        {
+            ReadOnlySpan<T> zRow = z.Slice(start, width);
+            Span<T> aRow = a.Slice(start, width);
+            T max = TensorPrimitives.Max(zRow);
+            TensorPrimitives.Subtract(zRow, max, aRow);
+            TensorPrimitives.Exp(aRow, aRow);
+            TensorPrimitives.Divide(aRow, TensorPrimitives.Sum<T>(aRow), aRow);
+        }
+    }
+
+    /// <summary>
+    /// Row-wise softmax backward (the Jacobian-vector product): <c>dZ = p * (dA - dot(dA, p))</c> over each row.
+    /// Used when a softmax output is trained with a loss other than cross-entropy.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="p">The softmax outputs, a whole number of rows.</param>
+    /// <param name="dA">The gradient with respect to the outputs.</param>
+    /// <param name="dZ">The destination: the gradient with respect to the logits.</param>
+    /// <param name="width">The number of values per row.</param>
+    public static void SoftmaxBackwardRows<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> dA, Span<T> dZ, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(p.Length, dA.Length, nameof(dA));
+        RequireSameLength(p.Length, dZ.Length, nameof(dZ));
+        for (int start = 0; start < p.Length; start += width)
+        {
+            ReadOnlySpan<T> pRow = p.Slice(start, width);
+            Span<T> dZRow = dZ.Slice(start, width);
+            T projection = TensorPrimitives.Dot(dA.Slice(start, width), pRow);
+            TensorPrimitives.Subtract(dA.Slice(start, width), projection, dZRow);
+            TensorPrimitives.Multiply(pRow, dZRow, dZRow);
+        }
+    }
+
+    private static void SelectBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ, T negativeSlope)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(z.Length, dA.Length, nameof(dA));
+        RequireSameLength(z.Length, dZ.Length, nameof(dZ));
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vSlope = new Vector<T>(negativeSlope);
+            for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var vdA = new Vector<T>(dA.Slice(i));
+                var positive = Vector.GreaterThan(new Vector<T>(z.Slice(i)), Vector<T>.Zero);
+                Vector.ConditionalSelect(positive, vdA, vdA * vSlope).CopyTo(dZ.Slice(i));
+            }
+        }
+
+        for (; i < z.Length; i++)
+        {
+            dZ[i] = z[i] > T.Zero ? dA[i] : dA[i] * negativeSlope;
+        }
+    }
+
+    private static T LeakyReluSlope<T>()
+        where T : unmanaged, IFloatingPointIeee754<T> => T.CreateChecked(0.01);
+
+    private static void RequireSameLength(int expected, int actual, string parameterName)
+    {
+        if (expected != actual)
+        {
+            throw new ArgumentException($"Expected {expected} values, but the span has {actual}.", parameterName);
+        }
+    }
+}

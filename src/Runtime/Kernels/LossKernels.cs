@@ -1,0 +1,106 @@
+using System;
+using System.Numerics;
+
+namespace Backprop;
+
+/// <summary>
+/// Summed (not yet averaged) losses over a block of rows, accumulated in <see cref="double"/>. Generated networks add
+/// the sums of their row blocks and divide by the batch size <c>m</c> once. Cross-entropies are computed from the
+/// logits <c>Z</c>, never from the probabilities, so that no finite input gives NaN or infinity.
+/// </summary>
+public static class LossKernels
+{
+    /// <summary>Squared error: <c>sum_i (p_i - y_i)^2</c>.</summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="predictions">The predictions <c>P</c>.</param>
+    /// <param name="targets">The targets <c>Y</c>, as long as <paramref name="predictions"/>.</param>
+    /// <returns>The sum over all elements.</returns>
+    public static double SquaredErrorSum<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(predictions.Length, targets.Length);
+        double sum = 0;
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            double difference = double.CreateTruncating(predictions[i]) - double.CreateTruncating(targets[i]);
+            sum += difference * difference;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Binary cross-entropy of sigmoid outputs, from the logits:
+    /// <c>sum_i [max(z_i, 0) - z_i y_i + log(1 + e^-|z_i|)]</c>, which equals
+    /// <c>-sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)]</c> for <c>p = sigmoid(z)</c>.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="logits">The output layer's pre-activations <c>Z</c>.</param>
+    /// <param name="targets">The targets <c>Y</c>, as long as <paramref name="logits"/>.</param>
+    /// <returns>The sum over all elements.</returns>
+    public static double SigmoidCrossEntropySum<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(logits.Length, targets.Length);
+        double sum = 0;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            double z = double.CreateTruncating(logits[i]);
+            double y = double.CreateTruncating(targets[i]);
+            sum += Math.Max(z, 0) - (z * y) + double.LogP1(Math.Exp(-Math.Abs(z)));
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Cross-entropy of softmax outputs, from the logits, over each row of <paramref name="width"/> values:
+    /// <c>sum_rows sum_j y_j (lse - z_j)</c> with <c>lse = max + log sum_k e^(z_k - max)</c>, which equals
+    /// <c>-sum y_j log p_j</c> for <c>p = softmax(z)</c>.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="logits">The output layer's pre-activations <c>Z</c>, a whole number of rows.</param>
+    /// <param name="targets">The targets <c>Y</c> (one-hot or a distribution per row), as long as <paramref name="logits"/>.</param>
+    /// <param name="width">The number of values per row.</param>
+    /// <returns>The sum over all rows.</returns>
+    public static double SoftmaxCrossEntropySum<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int width)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(logits.Length, targets.Length);
+        double sum = 0;
+        for (int start = 0; start < logits.Length; start += width)
+        {
+            double max = double.NegativeInfinity;
+            for (int j = start; j < start + width; j++)
+            {
+                max = Math.Max(max, double.CreateTruncating(logits[j]));
+            }
+
+            double expSum = 0;
+            for (int j = start; j < start + width; j++)
+            {
+                expSum += Math.Exp(double.CreateTruncating(logits[j]) - max);
+            }
+
+            double logSumExp = max + Math.Log(expSum);
+            for (int j = start; j < start + width; j++)
+            {
+                double y = double.CreateTruncating(targets[j]);
+                if (y != 0)
+                {
+                    sum += y * (logSumExp - double.CreateTruncating(logits[j]));
+                }
+            }
+        }
+
+        return sum;
+    }
+
+    private static void RequireSameLength(int expected, int actual)
+    {
+        if (expected != actual)
+        {
+            throw new ArgumentException($"Expected {expected} targets, but the span has {actual}.", "targets");
+        }
+    }
+}

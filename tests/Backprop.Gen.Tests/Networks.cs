@@ -1,0 +1,73 @@
+using Backprop;
+
+namespace Backprop.Tests
+{
+    // Networks declared for the tests: every activation in hidden and output position, every loss, bias on and off,
+    // float and double, and a network whose batches span several row blocks.
+
+    [Network(Layers = new[] { 8, 4, 1 }, Activations = new[] { Activation.ReLU, Activation.Sigmoid })]
+    public partial class TinyNet { }
+
+    [Network(Layers = new[] { 8, 4, 1 }, Activations = new[] { Activation.ReLU, Activation.Sigmoid }, ElementType = typeof(double))]
+    public partial class TinyNetDouble { }
+
+    [Network(Layers = new[] { 6, 10, 5 }, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
+    public partial class SoftmaxNet { }
+
+    [Network(Layers = new[] { 6, 10, 5 }, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, ElementType = typeof(double))]
+    public partial class SoftmaxNetDouble { }
+
+    [Network(Layers = new[] { 5, 7, 3 }, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy)]
+    public partial class BinaryNet { }
+
+    [Network(Layers = new[] { 5, 7, 3 }, Activations = new[] { Activation.LeakyReLU, Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy, ElementType = typeof(double))]
+    public partial class BinaryNetDouble { }
+
+    [Network(Layers = new[] { 4, 9, 8, 3 }, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Identity }, Bias = false)]
+    public partial class NoBiasNet { }
+
+    [Network(Layers = new[] { 4, 9, 8, 3 }, Activations = new[] { Activation.Sigmoid, Activation.ReLU, Activation.Identity }, Bias = false, ElementType = typeof(double))]
+    public partial class NoBiasNetDouble { }
+
+    [Network(Layers = new[] { 7, 12, 11, 10, 9, 2 }, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Tanh, Activation.Sigmoid, Activation.Identity })]
+    public partial class DeepNet { }
+
+    [Network(Layers = new[] { 7, 12, 11, 10, 9, 2 }, Activations = new[] { Activation.ReLU, Activation.LeakyReLU, Activation.Tanh, Activation.Sigmoid, Activation.Identity }, ElementType = typeof(double))]
+    public partial class DeepNetDouble { }
+
+    [Network(Layers = new[] { 3, 5, 4 }, Activations = new[] { Activation.Identity, Activation.Softmax })]
+    public partial class SoftmaxSquaredErrorNet { }
+
+    [Network(Layers = new[] { 3, 5, 4 }, Activations = new[] { Activation.Identity, Activation.Softmax }, ElementType = typeof(double))]
+    public partial class SoftmaxSquaredErrorNetDouble { }
+
+    [Network(Layers = new[] { 2, 3, 1 }, Activations = new[] { Activation.Tanh, Activation.Tanh })]
+    public partial class TanhOutputNet { }
+
+    [Network(Layers = new[] { 2, 3, 2 }, Activations = new[] { Activation.Sigmoid, Activation.LeakyReLU }, ElementType = typeof(double))]
+    public partial class LeakyOutputNetDouble { }
+
+    [Network(Layers = new[] { 2, 3, 2 }, Activations = new[] { Activation.Sigmoid, Activation.ReLU }, ElementType = typeof(double))]
+    public partial class ReluOutputNetDouble { }
+
+    // Wide enough that a block holds few rows, so batches of 50 rows run through several blocks.
+    [Network(Layers = new[] { 300, 200, 100, 10 }, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
+    public partial class WideNet { }
+
+    [Network(Layers = new[] { 300, 200, 100, 10 }, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, ElementType = typeof(double))]
+    public partial class WideNetDouble { }
+
+    public static partial class Outer
+    {
+        public static partial class Middle
+        {
+            // Nested in a static, partial class: the generated code re-declares the containing types.
+            [Network(Layers = new[] { 3, 2 }, Activations = new[] { Activation.Identity })]
+            public partial class NestedNet { }
+        }
+    }
+}
+
+// A network in the global namespace.
+[Network(Layers = new[] { 2, 2 }, Activations = new[] { Activation.Sigmoid }, Loss = LossFunction.BinaryCrossEntropy)]
+public partial class GlobalNet { }
