@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Backprop.Testing;
 using Xunit;
 using Xunit.Abstractions;
@@ -54,20 +55,27 @@ public sealed class GradientOracleTests(ITestOutputHelper output)
         var gradient = new double[parameters.Length];
         net.Gradient(inputs, targets, gradient);
 
-        // Central differences, O(h^2) truncation: (L(p + h e_i) - L(p - h e_i)) / 2h.
+        // Central differences, O(h^2) truncation: (L(p + h e_i) - L(p - h e_i)) / 2h. Every parameter of small
+        // networks; a fixed sample of 400 (plus every bias of the output layer) of large ones.
         const double H = 1e-6;
-        var numeric = new double[parameters.Length];
-        for (int i = 0; i < parameters.Length; i++)
+        int[] checkedIndices = parameters.Length <= 2000
+            ? Enumerable.Range(0, parameters.Length).ToArray()
+            : Enumerable.Range(0, 400).Select(_ => random.Next(parameters.Length))
+                .Concat(Enumerable.Range(parameters.Length - network.Layers[^1], network.Layers[^1])).Distinct().ToArray();
+        var numeric = new double[checkedIndices.Length];
+        var analytic = checkedIndices.Select(i => gradient[i]).ToArray();
+        for (int c = 0; c < checkedIndices.Length; c++)
         {
+            int i = checkedIndices[c];
             net.Parameters[i] = parameters[i] + H;
             double plus = net.Loss(inputs, targets);
             net.Parameters[i] = parameters[i] - H;
             double minus = net.Loss(inputs, targets);
             net.Parameters[i] = parameters[i];
-            numeric[i] = (plus - minus) / (2 * H);
+            numeric[c] = (plus - minus) / (2 * H);
         }
 
-        double error = Tolerance.RelativeError(gradient, numeric);
+        double error = Tolerance.RelativeError(analytic, numeric);
         output.WriteLine($"{name}: finite-difference relative error {error:E2}");
         Assert.True(error <= 1e-6, $"{name}: gradient differs from finite differences by {error:E2} (relative)");
     }
