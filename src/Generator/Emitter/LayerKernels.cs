@@ -64,6 +64,11 @@ internal static class LayerKernels
             writer.WriteLine($"var gradientRow = g{layer.W}.Slice(k * {n}, {n});");
             writer.WriteLine($"{Tensor}.MultiplyAdd(dz, a[k], gradientRow, gradientRow);");
             writer.CloseBlock();
+            if (bias || inputGradient is not null)
+            {
+                writer.WriteLine();
+            }
+
             if (bias)
             {
                 writer.WriteLine($"{Tensor}.Add(g{layer.B}, dz, g{layer.B});");

@@ -81,11 +81,10 @@ internal static class PassEmitter
         writer.WriteLine("// Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.");
         writer.OpenBlock($"private static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
 
-        writer.WriteLine($"var {output.A} = buffer.Slice(A{output.Index}Offset, rows * {output.FanOut});");
-        writer.WriteLine($"var {output.DZ} = buffer.Slice({NetworkPlan.DeltaOffsetName(output.DeltaBuffer)}, rows * {output.FanOut});");
         if (plan.Spec.Loss == LossFunction.MeanSquaredError)
         {
             writer.WriteLine($"// Mean squared error: dA{output.Index} = (2/m) (A{output.Index} - Y); outputScale is 2/m.");
+            EmitOutputSlices(writer, output);
             writer.WriteLine($"{Tensor}.Subtract({output.A}, targets, {output.DZ});");
             writer.WriteLine($"{Tensor}.Multiply({output.DZ}, outputScale, {output.DZ});");
             ActivationSyntax.EmitBackward(writer, output, $"buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut})", output.A);
@@ -94,6 +93,7 @@ internal static class PassEmitter
         {
             string pair = plan.Spec.Loss == LossFunction.CrossEntropy ? "Softmax with cross-entropy" : "Sigmoid with binary cross-entropy";
             writer.WriteLine($"// {pair}, fused: dZ{output.Index} = (1/m) (A{output.Index} - Y); outputScale is 1/m.");
+            EmitOutputSlices(writer, output);
             writer.WriteLine($"{Tensor}.Subtract({output.A}, targets, {output.DZ});");
             writer.WriteLine($"{Tensor}.Multiply({output.DZ}, outputScale, {output.DZ});");
         }
@@ -133,5 +133,11 @@ internal static class PassEmitter
         }
 
         writer.CloseBlock();
+    }
+
+    private static void EmitOutputSlices(SourceWriter writer, LayerPlan output)
+    {
+        writer.WriteLine($"var {output.A} = buffer.Slice(A{output.Index}Offset, rows * {output.FanOut});");
+        writer.WriteLine($"var {output.DZ} = buffer.Slice({NetworkPlan.DeltaOffsetName(output.DeltaBuffer)}, rows * {output.FanOut});");
     }
 }

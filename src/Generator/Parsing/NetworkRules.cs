@@ -34,7 +34,7 @@ internal static class NetworkRules
             problems.Add(new DeclarationProblem(DiagnosticDescriptors.StaticNetwork, ProblemSite.TypeName, type.Name));
         }
 
-        if (type.IsGenericType)
+        if (type.TypeParameters.Length > 0)
         {
             problems.Add(new DeclarationProblem(DiagnosticDescriptors.GenericNetwork, ProblemSite.TypeName, type.Name));
         }
