@@ -5,7 +5,7 @@ namespace Backprop.Testing;
 
 /// <summary>
 /// An independent, deliberately naive implementation of docs/math.md in <see cref="double"/>: plain loops over 2-D
-/// arrays, textbook (unfused) loss derivatives, the full softmax Jacobian. It shares no code with the generator or the
+/// arrays, the full softmax Jacobian, each derivative written out from its formula. It shares no code with the generator or the
 /// runtime kernels, so agreement with it is evidence that the generated code follows the math.
 /// </summary>
 internal sealed class ReferenceNetwork
@@ -52,20 +52,18 @@ internal sealed class ReferenceNetwork
         double[,] y = ToMatrix(targets, m, _layers[last]);
         double loss = LossOf(a[last], z[last], y);
 
-        // dA[L] = df/dP by the textbook formulas (no fusion), then dZ = dA (*) g'(Z) with the full softmax Jacobian.
+        // dA[L] = df/dP for the squared error, then dZ = dA (*) g'(Z) (full Jacobian for softmax). The cross-entropies
+        // use math.md's fused dZ[L] = (P - Y) / m directly: their textbook dA divides by P or 1 - P, which is infinite
+        // once a probability saturates. (Finite differences and the PyTorch fixtures check those pairs independently.)
         double[,] p = a[last];
         int nL = _layers[last];
+        bool fused = _loss != LossFunction.MeanSquaredError;
         var dA = new double[m, nL];
         for (int i = 0; i < m; i++)
         {
             for (int j = 0; j < nL; j++)
             {
-                dA[i, j] = _loss switch
-                {
-                    LossFunction.MeanSquaredError => 2.0 / m * (p[i, j] - y[i, j]),
-                    LossFunction.BinaryCrossEntropy => -1.0 / m * ((y[i, j] / p[i, j]) - ((1 - y[i, j]) / (1 - p[i, j]))),
-                    _ => -1.0 / m * y[i, j] / p[i, j],
-                };
+                dA[i, j] = (fused ? 1.0 : 2.0) / m * (p[i, j] - y[i, j]);
             }
         }
 
@@ -74,7 +72,7 @@ internal sealed class ReferenceNetwork
         {
             int nIn = _layers[l - 1];
             int nOut = _layers[l];
-            double[,] dZ = ActivationBackward(_activations[l - 1], z[l], a[l], dA);
+            double[,] dZ = fused && l == last ? dA : ActivationBackward(_activations[l - 1], z[l], a[l], dA);
             (int wOffset, int bOffset) = Offsets(l);
             for (int k = 0; k < nIn; k++)
             {
