@@ -39,6 +39,18 @@ public struct SeededRandom
     /// <summary>Returns a uniform value in <c>[0, 1)</c> with 53 random bits (exactly representable).</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
 
+    /// <summary>Shuffles <paramref name="items"/> in place (Fisher-Yates), the same way on every machine.</summary>
+    /// <typeparam name="T">The item type.</typeparam>
+    /// <param name="items">The items to reorder.</param>
+    public void Shuffle<T>(Span<T> items)
+    {
+        for (int i = items.Length - 1; i > 0; i--)
+        {
+            int j = (int)(NextUInt64() % (ulong)(i + 1));
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
     /// <summary>The SplitMix64 step (Steele, Lea and Flood 2014), used to spread a seed over the state.</summary>
     /// <param name="state">The SplitMix64 state, advanced by one step.</param>
     /// <returns>The next SplitMix64 output.</returns>

@@ -1,0 +1,113 @@
+using System;
+
+namespace Backprop;
+
+/// <summary>
+/// A gradient-descent update rule with its state (momentum buffers, moment estimates). The rules follow
+/// <c>torch.optim</c> with default options (docs/math.md), so a run here and one in PyTorch from the same parameters and
+/// batches follow the same path up to rounding.
+/// </summary>
+/// <remarks>
+/// An optimizer belongs to one trainer: <see cref="Reset(int)"/> sizes its state once, and each <see cref="Step"/>
+/// then allocates nothing. Hyperparameters given as <see cref="float"/> are read as the shortest decimal they print
+/// as (<c>0.999f</c> means 0.999), as PyTorch reads its Python floats.
+/// </remarks>
+public abstract class Optimizer
+{
+    /// <summary>Creates an optimizer with a base learning rate.</summary>
+    /// <param name="learningRate">The base step size; positive and finite.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not positive and finite.</exception>
+    protected Optimizer(float learningRate)
+    {
+        RequirePositive(learningRate, nameof(learningRate));
+        LearningRate = learningRate;
+    }
+
+    /// <summary>The base learning rate; a schedule scales it per epoch.</summary>
+    public float LearningRate { get; }
+
+    /// <summary>The number of steps taken since the last <see cref="Reset(int)"/> (PyTorch's <c>step</c>).</summary>
+    public int StepCount { get; private set; }
+
+    /// <summary>The number of parameters the state is sized for.</summary>
+    public int ParameterCount { get; private set; }
+
+    /// <summary>Clears the state and sizes it for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">The length of the parameter vector to train.</param>
+    public void Reset(int parameterCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
+        ParameterCount = parameterCount;
+        StepCount = 0;
+        ResetState(parameterCount);
+    }
+
+    /// <summary>Moves <paramref name="parameters"/> one step against <paramref name="gradient"/>.</summary>
+    /// <param name="parameters">The parameters, updated in place.</param>
+    /// <param name="gradient">d loss / d parameters, as long as <paramref name="parameters"/>.</param>
+    /// <param name="learningRate">The step size for this step (the base rate, or what a schedule made of it).</param>
+    /// <exception cref="ArgumentException">A span is not <see cref="ParameterCount"/> long.</exception>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
+    {
+        BatchArguments.RequireLength(parameters.Length, ParameterCount, 0, nameof(parameters));
+        BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+        StepCount++;
+        Update(parameters, gradient, learningRate, StepCount);
+    }
+
+    /// <summary>Allocates and clears the state for <paramref name="parameterCount"/> parameters.</summary>
+    /// <param name="parameterCount">The number of parameters.</param>
+    protected abstract void ResetState(int parameterCount);
+
+    /// <summary>Applies the update rule.</summary>
+    /// <param name="parameters">The parameters, updated in place.</param>
+    /// <param name="gradient">The gradient.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="step">The 1-based step number.</param>
+    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step);
+
+    /// <summary>
+    /// The decimal value a <see cref="float"/> hyperparameter was most likely written as: 0.999f becomes 0.999 rather
+    /// than 0.99900001287, by way of <see cref="decimal"/>'s 7-significant-digit conversion. Allocation-free.
+    /// </summary>
+    /// <param name="value">The hyperparameter.</param>
+    /// <returns>The value as a <see cref="double"/>.</returns>
+    protected static double AsDecimal(float value)
+    {
+        float magnitude = Math.Abs(value);
+        return magnitude is >= 1e-20f and <= 1e20f ? (double)(decimal)value : value;
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is positive and finite.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="parameterName">The parameter's name.</param>
+    protected static void RequirePositive(float value, string parameterName)
+    {
+        if (!float.IsFinite(value) || value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, "Must be positive and finite.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is in <c>[0, 1)</c>.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="parameterName">The parameter's name.</param>
+    protected static void RequireFraction(float value, string parameterName)
+    {
+        if (!(value >= 0 && value < 1))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, "Must be at least 0 and less than 1.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and not negative.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="parameterName">The parameter's name.</param>
+    protected static void RequireNonNegative(float value, string parameterName)
+    {
+        if (!float.IsFinite(value) || value < 0)
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, "Must be finite and not negative.");
+        }
+    }
+}

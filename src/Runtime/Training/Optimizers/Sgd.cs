@@ -1,0 +1,42 @@
+using System;
+
+namespace Backprop;
+
+/// <summary>
+/// Stochastic gradient descent: <c>p -= lr * g</c>, with optional L2 weight decay <c>g += weightDecay * p</c>
+/// (PyTorch's <c>SGD(lr, weight_decay=...)</c>).
+/// </summary>
+public sealed class Sgd : Optimizer
+{
+    private readonly float _weightDecay;
+
+    /// <summary>Creates plain gradient descent.</summary>
+    /// <param name="learningRate">The step size; positive and finite.</param>
+    /// <param name="weightDecay">The L2 penalty added to the gradient, applied to every parameter (biases included); 0 for none.</param>
+    public Sgd(float learningRate, float weightDecay = 0f)
+        : base(learningRate)
+    {
+        RequireNonNegative(weightDecay, nameof(weightDecay));
+        WeightDecay = weightDecay;
+        _weightDecay = (float)AsDecimal(weightDecay);
+    }
+
+    /// <summary>The L2 weight decay.</summary>
+    public float WeightDecay { get; }
+
+    /// <inheritdoc/>
+    protected override void ResetState(int parameterCount)
+    {
+    }
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step)
+    {
+        float negativeRate = -learningRate;
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * parameters[i]);
+            parameters[i] += negativeRate * g;
+        }
+    }
+}

@@ -1,0 +1,167 @@
+using System;
+using System.Numerics.Tensors;
+using System.Threading;
+
+namespace Backprop;
+
+/// <summary>
+/// Data-parallel gradients: a batch is cut into one contiguous block of rows per thread, each block's gradient is
+/// computed into its own buffer with its own workspace, and the blocks are summed in block order, weighted by their
+/// share of the rows. The result depends only on the number of blocks, never on which thread ran what, so it is
+/// bit-identical for a given thread count.
+/// </summary>
+/// <remarks>
+/// The workers are dedicated background threads that wait on a semaphore between batches, so a step allocates
+/// nothing. The calling thread computes block 0 and waits for the others before returning, which is what makes
+/// handing them pointers to the caller's pinned spans safe.
+/// </remarks>
+internal sealed unsafe class ParallelGradient<TNetwork> : IDisposable
+    where TNetwork : class, INetwork<TNetwork, float>
+{
+    private readonly TNetwork _network;
+    private readonly float[][] _gradients;
+    private readonly Workspace<float>[] _workspaces;
+    private readonly double[] _losses;
+    private readonly SemaphoreSlim[] _start;
+    private readonly Thread[] _workers;
+    private readonly CountdownEvent _done = new(1);
+    private Exception? _failure;
+    private bool _disposed;
+
+    // The batch being processed, valid while Compute runs.
+    private float* _inputs;
+    private float* _targets;
+    private int _rows;
+    private int _blocks;
+
+    public ParallelGradient(TNetwork network, int threads)
+    {
+        _network = network;
+        Threads = threads;
+        _gradients = new float[threads][];
+        _workspaces = new Workspace<float>[threads];
+        _losses = new double[threads];
+        _start = new SemaphoreSlim[threads];
+        _workers = new Thread[threads];
+        for (int i = 0; i < threads; i++)
+        {
+            _gradients[i] = new float[TNetwork.ParameterCount];
+            _workspaces[i] = new Workspace<float>();
+            _start[i] = new SemaphoreSlim(0);
+            if (i > 0)
+            {
+                int block = i;
+                _workers[i] = new Thread(() => WorkerLoop(block)) { IsBackground = true, Name = "Backprop.Gen gradient worker " + i };
+                _workers[i].Start();
+            }
+        }
+    }
+
+    public int Threads { get; }
+
+    /// <summary>Computes the batch's mean loss and its gradient into <paramref name="gradient"/> with <paramref name="blocks"/> blocks.</summary>
+    public float Compute(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Span<float> gradient, int blocks)
+    {
+        int rows = inputs.Length / TNetwork.InputSize;
+        fixed (float* inputPointer = inputs)
+        fixed (float* targetPointer = targets)
+        {
+            _inputs = inputPointer;
+            _targets = targetPointer;
+            _rows = rows;
+            _blocks = blocks;
+            _failure = null;
+            _done.Reset(blocks);
+            for (int i = 1; i < blocks; i++)
+            {
+                _start[i].Release();
+            }
+
+            RunBlock(0);
+            _done.Wait();
+            _inputs = null;
+            _targets = null;
+        }
+
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException("A gradient worker failed.", _failure);
+        }
+
+        // Fixed-order reduction: gradient = sum_b (rows_b / rows) * gradient_b, b = 0, 1, ...
+        double loss = 0;
+        for (int b = 0; b < blocks; b++)
+        {
+            (_, int count) = BlockRange(b);
+            float weight = (float)count / rows;
+            if (b == 0)
+            {
+                TensorPrimitives.Multiply(_gradients[0], weight, gradient);
+            }
+            else
+            {
+                TensorPrimitives.MultiplyAdd(_gradients[b], weight, gradient, gradient);
+            }
+
+            loss += _losses[b] * count / rows;
+        }
+
+        return (float)loss;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        for (int i = 1; i < Threads; i++)
+        {
+            _start[i].Release();
+        }
+    }
+
+    private void WorkerLoop(int block)
+    {
+        while (true)
+        {
+            _start[block].Wait();
+            if (_disposed)
+            {
+                return;
+            }
+
+            RunBlock(block);
+        }
+    }
+
+    private void RunBlock(int block)
+    {
+        try
+        {
+            (int start, int count) = BlockRange(block);
+            var inputs = new ReadOnlySpan<float>(_inputs + ((long)start * TNetwork.InputSize), count * TNetwork.InputSize);
+            var targets = new ReadOnlySpan<float>(_targets + ((long)start * TNetwork.OutputSize), count * TNetwork.OutputSize);
+            _losses[block] = _network.Gradient(inputs, targets, _gradients[block], _workspaces[block]);
+        }
+        catch (Exception exception)
+        {
+            _failure = exception;
+        }
+        finally
+        {
+            _done.Signal();
+        }
+    }
+
+    // Rows are split as evenly as possible; the first (rows % blocks) blocks get one more.
+    private (int Start, int Count) BlockRange(int block)
+    {
+        int baseCount = _rows / _blocks;
+        int extra = _rows % _blocks;
+        int start = (block * baseCount) + Math.Min(block, extra);
+        return (start, baseCount + (block < extra ? 1 : 0));
+    }
+}

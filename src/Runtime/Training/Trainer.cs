@@ -1,0 +1,348 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using System.Threading;
+
+namespace Backprop;
+
+/// <summary>
+/// Trains a generated <see cref="float"/> network: minibatches, shuffling, an <see cref="Optimizer"/>, learning-rate
+/// schedules, gradient clipping, validation and early stopping, progress reports, cancellation, divergence checks and
+/// data-parallel gradients over the cores.
+/// </summary>
+/// <typeparam name="TNetwork">The generated network type.</typeparam>
+/// <example>
+/// <code>
+/// var net = new DigitsNet();
+/// net.Initialize(seed: 1);
+/// using var trainer = new Trainer&lt;DigitsNet&gt;(net, new Adam(learningRate: 1e-3f),
+///     new TrainingOptions { Epochs = 50, BatchSize = 32, Shuffle = true, Seed = 7 });
+/// TrainingResult result = trainer.Fit(trainInputs, trainTargets);
+/// </code>
+/// </example>
+/// <remarks>
+/// Same network seed, options and data give bit-identical parameters for a given thread count. A trainer is not
+/// thread-safe, and nothing else may use the network while it trains. Dispose it to stop its worker threads (they are
+/// background threads, so an undisposed trainer does not keep a process alive).
+/// </remarks>
+public sealed class Trainer<TNetwork> : IDisposable
+    where TNetwork : class, INetwork<TNetwork, float>
+{
+    // A thread is worth its wake-up and reduction cost only with enough work: about this many FLOPs per thread per
+    // step (see the threading benchmark in benchmarks/ for the measured crossover).
+    private const long MinFlopsPerThread = 400_000;
+
+    private readonly float[] _gradient = new float[TNetwork.ParameterCount];
+    private readonly float[] _lastFinite = new float[TNetwork.ParameterCount];
+    private readonly long _trainingFlopsPerExample = TrainingFlopsPerExample();
+    private ParallelGradient<TNetwork>? _parallel;
+    private int _epoch;
+    private int _batch;
+
+    /// <summary>Creates a trainer. The optimizer's state is sized for the network and cleared.</summary>
+    /// <param name="network">The network to train in place (initialize it first).</param>
+    /// <param name="optimizer">The update rule; it belongs to this trainer from now on.</param>
+    /// <param name="options">How to train; <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
+    public Trainer(TNetwork network, Optimizer optimizer, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        Options = options ?? new TrainingOptions();
+        Options.Validate();
+        Network = network;
+        Optimizer = optimizer;
+        Optimizer.Reset(TNetwork.ParameterCount);
+        LearningRate = optimizer.LearningRate;
+    }
+
+    /// <summary>The network being trained.</summary>
+    public TNetwork Network { get; }
+
+    /// <summary>The update rule.</summary>
+    public Optimizer Optimizer { get; }
+
+    /// <summary>The options.</summary>
+    public TrainingOptions Options { get; }
+
+    /// <summary>The learning rate of the next step: the optimizer's rate, or what the schedule made of it this epoch.</summary>
+    public float LearningRate { get; private set; }
+
+    /// <summary>
+    /// Trains for <see cref="TrainingOptions.Epochs"/> epochs (or until early stopping or cancellation), holding out
+    /// <see cref="TrainingOptions.ValidationSplit"/> of the examples for validation if set.
+    /// </summary>
+    /// <param name="inputs"><c>m * InputSize</c> values, one example per row.</param>
+    /// <param name="targets"><c>m * OutputSize</c> values, one example per row.</param>
+    /// <param name="cancellationToken">Stops training between batches; the result then says <see cref="StopReason.Cancelled"/>.</param>
+    /// <returns>The per-epoch history and why training stopped.</returns>
+    /// <exception cref="ArgumentException">A length does not fit the network, or the options need validation data.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or parameter became non-finite.</exception>
+    public TrainingResult Fit(ReadOnlyMemory<float> inputs, ReadOnlyMemory<float> targets, CancellationToken cancellationToken = default)
+    {
+        int rows = BatchArguments.GetRowCount(inputs.Length, TNetwork.InputSize, nameof(inputs));
+        BatchArguments.RequireLength(targets.Length, rows * TNetwork.OutputSize, rows, nameof(targets));
+        int validationRows = (int)Math.Round(rows * Options.ValidationSplit);
+        if (Options.ValidationSplit > 0 && (validationRows < 1 || validationRows >= rows))
+        {
+            throw new ArgumentException(
+                $"ValidationSplit {Options.ValidationSplit} of {rows} examples leaves {validationRows} for validation and {rows - validationRows} for training; both need at least one.",
+                nameof(inputs));
+        }
+
+        int trainingRows = rows - validationRows;
+        return Run(
+            inputs[..(trainingRows * TNetwork.InputSize)],
+            targets[..(trainingRows * TNetwork.OutputSize)],
+            inputs[(trainingRows * TNetwork.InputSize)..],
+            targets[(trainingRows * TNetwork.OutputSize)..],
+            cancellationToken);
+    }
+
+    /// <summary>Trains as <see cref="Fit(ReadOnlyMemory{float}, ReadOnlyMemory{float}, CancellationToken)"/>, validating on the given data after each epoch.</summary>
+    /// <param name="inputs"><c>m * InputSize</c> training values, one example per row.</param>
+    /// <param name="targets"><c>m * OutputSize</c> training values.</param>
+    /// <param name="validationInputs">Validation examples, one per row.</param>
+    /// <param name="validationTargets">Their targets.</param>
+    /// <param name="cancellationToken">Stops training between batches.</param>
+    /// <returns>The per-epoch history and why training stopped.</returns>
+    /// <exception cref="ArgumentException">A length does not fit the network.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, gradient or parameter became non-finite.</exception>
+    public TrainingResult Fit(
+        ReadOnlyMemory<float> inputs,
+        ReadOnlyMemory<float> targets,
+        ReadOnlyMemory<float> validationInputs,
+        ReadOnlyMemory<float> validationTargets,
+        CancellationToken cancellationToken = default)
+    {
+        int rows = BatchArguments.GetRowCount(inputs.Length, TNetwork.InputSize, nameof(inputs));
+        BatchArguments.RequireLength(targets.Length, rows * TNetwork.OutputSize, rows, nameof(targets));
+        int validationRows = BatchArguments.GetRowCount(validationInputs.Length, TNetwork.InputSize, nameof(validationInputs));
+        BatchArguments.RequireLength(validationTargets.Length, validationRows * TNetwork.OutputSize, validationRows, nameof(validationTargets));
+        return Run(inputs, targets, validationInputs, validationTargets, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes one optimizer step on one batch at the current <see cref="LearningRate"/>, with the trainer's clipping,
+    /// threading and divergence checks.
+    /// </summary>
+    /// <param name="inputs"><c>k * InputSize</c> values, one example per row.</param>
+    /// <param name="targets"><c>k * OutputSize</c> values.</param>
+    /// <returns>The batch's loss before the update.</returns>
+    /// <exception cref="ArgumentException">A length does not fit the network.</exception>
+    /// <exception cref="TrainingDivergedException">The loss, gradient or a parameter became non-finite; the parameters are unchanged.</exception>
+    public float TrainBatch(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets)
+    {
+        int rows = BatchArguments.GetRowCount(inputs.Length, TNetwork.InputSize, nameof(inputs));
+        BatchArguments.RequireLength(targets.Length, rows * TNetwork.OutputSize, rows, nameof(targets));
+        _epoch = 0;
+        _batch = Optimizer.StepCount + 1;
+        return Step(inputs, targets, rows, Array.Empty<EpochReport>());
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose() => _parallel?.Dispose();
+
+    /// <summary>The number of threads a batch of <paramref name="rows"/> examples is split over.</summary>
+    /// <param name="rows">The batch size.</param>
+    /// <returns>At least 1.</returns>
+    public int ThreadsFor(int rows)
+    {
+        if (Options.MaxDegreeOfParallelism is { } pinned)
+        {
+            return Math.Max(1, Math.Min(pinned, rows));
+        }
+
+        long byWork = rows * _trainingFlopsPerExample / MinFlopsPerThread;
+        return (int)Math.Max(1, Math.Min(Math.Min(Environment.ProcessorCount, rows), byWork));
+    }
+
+    private TrainingResult Run(ReadOnlyMemory<float> inputs, ReadOnlyMemory<float> targets, ReadOnlyMemory<float> validationInputs, ReadOnlyMemory<float> validationTargets, CancellationToken cancellationToken)
+    {
+        bool validating = !validationInputs.IsEmpty;
+        if (Options.EarlyStoppingPatience is not null && !validating)
+        {
+            throw new ArgumentException("EarlyStoppingPatience needs validation data: pass validation inputs to Fit or set TrainingOptions.ValidationSplit.", nameof(validationInputs));
+        }
+
+        int inputSize = TNetwork.InputSize;
+        int outputSize = TNetwork.OutputSize;
+        int rows = inputs.Length / inputSize;
+        int batchSize = Math.Min(Options.BatchSize, rows);
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++)
+        {
+            order[i] = i;
+        }
+
+        var random = new SeededRandom(Options.Seed);
+        float[] batchInputs = Options.Shuffle ? new float[batchSize * inputSize] : Array.Empty<float>();
+        float[] batchTargets = Options.Shuffle ? new float[batchSize * outputSize] : Array.Empty<float>();
+        float[]? bestParameters = Options.EarlyStoppingPatience is not null && Options.RestoreBestWeights ? new float[TNetwork.ParameterCount] : null;
+        var history = new List<EpochReport>(Options.Epochs);
+        float bestLoss = float.PositiveInfinity;
+        int bestEpoch = 0;
+        int epochsWithoutImprovement = 0;
+        StopReason stopReason = StopReason.Completed;
+        var clock = Stopwatch.StartNew();
+
+        for (int epoch = 0; epoch < Options.Epochs && stopReason == StopReason.Completed; epoch++)
+        {
+            LearningRate = EpochLearningRate(epoch);
+            if (Options.Shuffle)
+            {
+                random.Shuffle<int>(order);
+            }
+
+            TimeSpan epochStart = clock.Elapsed;
+            double lossSum = 0;
+            _epoch = epoch + 1;
+            for (int start = 0, batch = 1; start < rows; start += batchSize, batch++)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    stopReason = StopReason.Cancelled;
+                    break;
+                }
+
+                int count = Math.Min(batchSize, rows - start);
+                ReadOnlySpan<float> x;
+                ReadOnlySpan<float> y;
+                if (Options.Shuffle)
+                {
+                    Gather(inputs.Span, order.AsSpan(start, count), inputSize, batchInputs);
+                    Gather(targets.Span, order.AsSpan(start, count), outputSize, batchTargets);
+                    x = batchInputs.AsSpan(0, count * inputSize);
+                    y = batchTargets.AsSpan(0, count * outputSize);
+                }
+                else
+                {
+                    x = inputs.Span.Slice(start * inputSize, count * inputSize);
+                    y = targets.Span.Slice(start * outputSize, count * outputSize);
+                }
+
+                _batch = batch;
+                lossSum += (double)Step(x, y, count, history) * count;
+            }
+
+            if (stopReason == StopReason.Cancelled)
+            {
+                break;
+            }
+
+            float? validationLoss = validating ? Network.Loss(validationInputs.Span, validationTargets.Span) : null;
+            TimeSpan elapsed = clock.Elapsed;
+            var report = new EpochReport(epoch + 1, (float)(lossSum / rows), validationLoss, LearningRate, elapsed, rows / Math.Max((elapsed - epochStart).TotalSeconds, 1e-9));
+            history.Add(report);
+            Options.Progress?.Report(report);
+
+            if (validationLoss is { } loss)
+            {
+                if (loss < bestLoss - Options.EarlyStoppingMinDelta)
+                {
+                    bestLoss = loss;
+                    bestEpoch = epoch + 1;
+                    epochsWithoutImprovement = 0;
+                    if (bestParameters is not null)
+                    {
+                        Network.Parameters.CopyTo(bestParameters);
+                    }
+                }
+                else if (Options.EarlyStoppingPatience is { } patience && ++epochsWithoutImprovement >= patience)
+                {
+                    stopReason = StopReason.EarlyStopped;
+                }
+            }
+        }
+
+        if (bestParameters is not null && bestEpoch > 0)
+        {
+            bestParameters.CopyTo(Network.Parameters);
+        }
+
+        return new TrainingResult(history.ToArray(), stopReason, bestEpoch);
+    }
+
+    private float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, IReadOnlyList<EpochReport> history)
+    {
+        int threads = ThreadsFor(rows);
+        float loss;
+        if (threads == 1)
+        {
+            loss = Network.Gradient(inputs, targets, _gradient);
+        }
+        else
+        {
+            if (_parallel is null || _parallel.Threads < threads)
+            {
+                _parallel?.Dispose();
+                _parallel = new ParallelGradient<TNetwork>(Network, threads);
+            }
+
+            loss = _parallel.Compute(inputs, targets, _gradient, threads);
+        }
+
+        if (!float.IsFinite(loss))
+        {
+            throw new TrainingDivergedException(_epoch, _batch, "the loss", history);
+        }
+
+        float squaredNorm = TensorPrimitives.SumOfSquares<float>(_gradient);
+        if (!float.IsFinite(squaredNorm))
+        {
+            throw new TrainingDivergedException(_epoch, _batch, "the gradient", history);
+        }
+
+        if (Options.GradientClipNorm is { } maxNorm)
+        {
+            float scale = maxNorm / (MathF.Sqrt(squaredNorm) + 1e-6f);
+            if (scale < 1)
+            {
+                TensorPrimitives.Multiply(_gradient, scale, _gradient);
+            }
+        }
+
+        Span<float> parameters = Network.Parameters;
+        parameters.CopyTo(_lastFinite);
+        Optimizer.Step(parameters, _gradient, LearningRate);
+        if (!float.IsFinite(TensorPrimitives.SumOfSquares<float>(parameters)))
+        {
+            _lastFinite.CopyTo(parameters);
+            throw new TrainingDivergedException(_epoch, _batch, "a parameter after the update", history);
+        }
+
+        return loss;
+    }
+
+    private float EpochLearningRate(int epoch)
+    {
+        float rate = Options.LearningRateSchedule?.GetLearningRate(epoch, Optimizer.LearningRate) ?? Optimizer.LearningRate;
+        if (!float.IsFinite(rate) || rate <= 0)
+        {
+            throw new InvalidOperationException($"The learning-rate schedule returned {rate} for epoch {epoch + 1}; it must return a positive, finite rate.");
+        }
+
+        return rate;
+    }
+
+    private static void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> rows, int width, Span<float> destination)
+    {
+        for (int i = 0; i < rows.Length; i++)
+        {
+            source.Slice(rows[i] * width, width).CopyTo(destination.Slice(i * width, width));
+        }
+    }
+
+    private static long TrainingFlopsPerExample()
+    {
+        ReadOnlySpan<int> sizes = TNetwork.LayerSizes;
+        long forward = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            forward += 2L * sizes[l - 1] * sizes[l];
+        }
+
+        return (3 * forward) - (2L * sizes[0] * sizes[1]);
+    }
+}

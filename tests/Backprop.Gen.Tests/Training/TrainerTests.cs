@@ -1,0 +1,246 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Xunit;
+
+namespace Backprop.Tests.Training;
+
+public sealed class TrainerTests
+{
+    [Fact]
+    public void Training_reduces_the_loss_and_reports_every_epoch()
+    {
+        (float[] x, float[] y) = Regression(200, seed: 1);
+        var net = NewNet(seed: 1);
+        var reports = new List<EpochReport>();
+        var options = new TrainingOptions { Epochs = 15, BatchSize = 16, Seed = 2, Progress = new Collect(reports), LearningRateSchedule = LearningRateSchedule.Step(5, 0.5f) };
+        using var trainer = new Trainer<TinyNet>(net, new Adam(0.01f), options);
+        TrainingResult result = trainer.Fit(x, y);
+
+        Assert.Equal(StopReason.Completed, result.StopReason);
+        Assert.Equal(15, result.EpochsRun);
+        Assert.Equal(Enumerable.Range(1, 15), reports.Select(r => r.Epoch));
+        Assert.Equal(result.History, reports);
+        Assert.True(reports[^1].TrainingLoss < reports[0].TrainingLoss / 2, $"{reports[0].TrainingLoss} -> {reports[^1].TrainingLoss}");
+        Assert.Equal(new[] { 0.01f, 0.005f, 0.0025f }, reports.Where((_, i) => i % 5 == 0).Select(r => r.LearningRate).ToArray());
+        Assert.All(reports, r => Assert.True(r.ExamplesPerSecond > 0 && r.ValidationLoss is null));
+    }
+
+    [Fact]
+    public void Same_seeds_options_and_data_give_bit_identical_parameters()
+    {
+        float[] first = TrainOnce(threads: 1);
+        Assert.Equal(first, TrainOnce(threads: 1));
+    }
+
+    [Fact]
+    public void Results_are_bit_identical_for_a_given_thread_count_and_close_across_counts()
+    {
+        float[] two = TrainOnce(threads: 2);
+        Assert.Equal(two, TrainOnce(threads: 2));
+        float[] one = TrainOnce(threads: 1);
+        double worst = one.Zip(two, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(worst < 1e-4, $"1 vs 2 threads differ by {worst}");
+    }
+
+    [Fact]
+    public void A_parallel_gradient_step_matches_the_single_threaded_one()
+    {
+        (float[] x, float[] y) = Classification(64, seed: 5);
+        float[] single = StepOnce(x, y, threads: 1);
+        foreach (int threads in new[] { 2, 3, 7 })
+        {
+            float[] parallel = StepOnce(x, y, threads);
+            double worst = single.Zip(parallel, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst < 1e-6, $"{threads} threads: {worst}");
+        }
+    }
+
+    [Fact]
+    public void Early_stopping_stops_after_patience_and_restores_the_best_weights()
+    {
+        // Validation targets are the negated training targets: fitting the training data makes validation worse.
+        (float[] x, float[] y) = Regression(128, seed: 3);
+        float[] validationTargets = y.Select(v => 1 - v).ToArray();
+        var net = NewNet(seed: 4);
+        using var trainer = new Trainer<TinyNet>(net, new Adam(0.02f), new TrainingOptions { Epochs = 100, BatchSize = 32, EarlyStoppingPatience = 3 });
+        TrainingResult result = trainer.Fit(x, y, x, validationTargets);
+
+        Assert.Equal(StopReason.EarlyStopped, result.StopReason);
+        Assert.Equal(result.BestEpoch + 3, result.EpochsRun);
+        float best = result.History[result.BestEpoch - 1].ValidationLoss!.Value;
+        Assert.Equal(result.History.Min(r => r.ValidationLoss!.Value), best);
+        Assert.Equal(best, net.Loss(x, validationTargets));
+    }
+
+    [Fact]
+    public void A_validation_split_holds_out_the_last_examples()
+    {
+        (float[] x, float[] y) = Regression(100, seed: 6);
+        var net = NewNet(seed: 6);
+        using var trainer = new Trainer<TinyNet>(net, new Sgd(0.1f), new TrainingOptions { Epochs = 2, ValidationSplit = 0.2, Shuffle = false });
+        TrainingResult result = trainer.Fit(x, y);
+        Assert.Equal(net.Loss(x.AsSpan(80 * TinyNet.InputSize), y.AsSpan(80)), result.History[^1].ValidationLoss);
+    }
+
+    [Fact]
+    public void Gradient_clipping_bounds_the_step_by_the_global_norm()
+    {
+        (float[] x, float[] y) = Regression(32, seed: 7);
+        var net = NewNet(seed: 7);
+        float[] before = net.Parameters.ToArray();
+        var gradient = new float[TinyNet.ParameterCount];
+        net.Gradient(x, y, gradient);
+        double norm = Math.Sqrt(gradient.Sum(g => (double)g * g));
+        float clip = (float)(norm / 4);
+
+        using var trainer = new Trainer<TinyNet>(net, new Sgd(1f), new TrainingOptions { GradientClipNorm = clip });
+        trainer.TrainBatch(x, y);
+        float[] step = net.Parameters.ToArray().Zip(before, (a, b) => b - a).ToArray();
+        for (int i = 0; i < step.Length; i++)
+        {
+            // Clipped gradient = g * clip / (norm + 1e-6): same direction, global norm just below clip.
+            Assert.Equal(gradient[i] * clip / (norm + 1e-6), step[i], 5);
+        }
+    }
+
+    [Fact]
+    public void Divergence_stops_training_with_the_epoch_and_batch_and_keeps_the_last_finite_parameters()
+    {
+        (float[] x, float[] y) = Regression(64, seed: 8);
+        var net = NewNet(seed: 8);
+        float[] start = net.Parameters.ToArray();
+        using var trainer = new Trainer<TinyNet>(net, new Sgd(1e30f), new TrainingOptions { Epochs = 3, BatchSize = 16, Shuffle = false });
+        var exception = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(x, y));
+
+        Assert.Equal(1, exception.Epoch);
+        Assert.InRange(exception.Batch, 1, 4);
+        Assert.Contains($"epoch 1, batch {exception.Batch}", exception.Message);
+        Assert.All(net.Parameters.ToArray(), p => Assert.True(float.IsFinite(p)));
+        if (exception.Batch == 1)
+        {
+            Assert.Equal(start, net.Parameters.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_non_finite_input_is_reported_as_a_non_finite_loss_and_changes_nothing()
+    {
+        (float[] x, float[] y) = Regression(16, seed: 9);
+        x[5] = float.NaN;
+        var net = NewNet(seed: 9);
+        float[] start = net.Parameters.ToArray();
+        using var trainer = new Trainer<TinyNet>(net, new Adam());
+        var exception = Assert.Throws<TrainingDivergedException>(() => trainer.TrainBatch(x, y));
+        Assert.Contains("the loss is not finite", exception.Message);
+        Assert.Equal(start, net.Parameters.ToArray());
+    }
+
+    [Fact]
+    public void Cancellation_stops_between_batches_and_keeps_the_history()
+    {
+        (float[] x, float[] y) = Regression(64, seed: 10);
+        using var cancellation = new CancellationTokenSource();
+        var options = new TrainingOptions { Epochs = 10, Progress = new Collect(new List<EpochReport>(), report => { if (report.Epoch == 2) { cancellation.Cancel(); } }) };
+        using var trainer = new Trainer<TinyNet>(NewNet(seed: 10), new Sgd(0.1f), options);
+        TrainingResult result = trainer.Fit(x, y, cancellation.Token);
+        Assert.Equal(StopReason.Cancelled, result.StopReason);
+        Assert.Equal(2, result.EpochsRun);
+    }
+
+    [Fact]
+    public void Invalid_options_and_data_are_rejected_up_front()
+    {
+        var net = NewNet(seed: 1);
+        Assert.Equal("BatchSize", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer<TinyNet>(net, new Sgd(0.1f), new TrainingOptions { BatchSize = 0 })).ParamName);
+        Assert.Equal("ValidationSplit", Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer<TinyNet>(net, new Sgd(0.1f), new TrainingOptions { ValidationSplit = 1 })).ParamName);
+        using var trainer = new Trainer<TinyNet>(net, new Sgd(0.1f), new TrainingOptions { EarlyStoppingPatience = 2 });
+        Assert.Contains("needs validation data", Assert.Throws<ArgumentException>(() => trainer.Fit(new float[16], new float[2])).Message);
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => trainer.Fit(new float[16], new float[3])).ParamName);
+    }
+
+    [Fact]
+    public void Small_work_stays_on_one_thread_and_large_work_uses_the_cores()
+    {
+        using var tiny = new Trainer<TinyNet>(NewNet(seed: 1), new Sgd(0.1f));
+        Assert.Equal(1, tiny.ThreadsFor(32));
+        using var wide = new Trainer<WideNet>(new WideNet(), new Sgd(0.1f));
+        Assert.Equal(Math.Min(Environment.ProcessorCount, 256), wide.ThreadsFor(256));
+        using var pinned = new Trainer<WideNet>(new WideNet(), new Sgd(0.1f), new TrainingOptions { MaxDegreeOfParallelism = 3 });
+        Assert.Equal(3, pinned.ThreadsFor(256));
+        Assert.Equal(2, pinned.ThreadsFor(2));
+    }
+
+    [Fact]
+    public void Steady_state_training_steps_allocate_nothing()
+    {
+        (float[] x, float[] y) = Classification(64, seed: 11);
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var net = new WideNet();
+            net.Initialize(seed: 1);
+            using var trainer = new Trainer<WideNet>(net, new Adam(1e-4f), new TrainingOptions { MaxDegreeOfParallelism = threads });
+            trainer.TrainBatch(x, y);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++)
+            {
+                trainer.TrainBatch(x, y);
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    private static float[] TrainOnce(int threads)
+    {
+        (float[] x, float[] y) = Classification(96, seed: 12);
+        var net = new WideNet();
+        net.Initialize(seed: 5);
+        using var trainer = new Trainer<WideNet>(net, new Adam(1e-3f), new TrainingOptions { Epochs = 2, BatchSize = 48, Seed = 9, MaxDegreeOfParallelism = threads });
+        trainer.Fit(x, y);
+        return net.Parameters.ToArray();
+    }
+
+    private static float[] StepOnce(float[] x, float[] y, int threads)
+    {
+        var net = new WideNet();
+        net.Initialize(seed: 2);
+        using var trainer = new Trainer<WideNet>(net, new Sgd(0.5f), new TrainingOptions { MaxDegreeOfParallelism = threads });
+        trainer.TrainBatch(x, y);
+        return net.Parameters.ToArray();
+    }
+
+    private static TinyNet NewNet(int seed)
+    {
+        var net = new TinyNet();
+        net.Initialize(seed);
+        return net;
+    }
+
+    // A separable target in (0, 1): high when the first two inputs sum to more than zero.
+    private static (float[] X, float[] Y) Regression(int rows, int seed)
+    {
+        var random = new Random(seed);
+        float[] x = Enumerable.Range(0, rows * TinyNet.InputSize).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        float[] y = Enumerable.Range(0, rows).Select(r => x[r * 8] + x[(r * 8) + 1] > 0 ? 0.9f : 0.1f).ToArray();
+        return (x, y);
+    }
+
+    private static (float[] X, float[] Y) Classification(int rows, int seed)
+    {
+        var random = new Random(seed);
+        float[] x = Enumerable.Range(0, rows * WideNet.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] y = OneHot.Encode(Enumerable.Range(0, rows).Select(_ => random.Next(WideNet.OutputSize)).ToArray(), WideNet.OutputSize);
+        return (x, y);
+    }
+
+    private sealed class Collect(List<EpochReport> reports, Action<EpochReport>? then = null) : IProgress<EpochReport>
+    {
+        public void Report(EpochReport value)
+        {
+            reports.Add(value);
+            then?.Invoke(value);
+        }
+    }
+}
