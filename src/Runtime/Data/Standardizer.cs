@@ -82,6 +82,21 @@ public sealed class Standardizer
         }
     }
 
+    /// <summary>Maps standardized values back to the original units: <c>z * standardDeviation + mean</c>.</summary>
+    /// <param name="standardized">Row-major standardized data with <see cref="FeatureCount"/> values per row.</param>
+    /// <param name="destination">As long as <paramref name="standardized"/> (may be the same memory).</param>
+    /// <exception cref="ArgumentException">The lengths are not whole, matching rows.</exception>
+    public void InverseTransform(ReadOnlySpan<float> standardized, Span<float> destination)
+    {
+        int rows = BatchArguments.GetRowCount(standardized.Length, FeatureCount, nameof(standardized));
+        BatchArguments.RequireLength(destination.Length, standardized.Length, rows, nameof(destination));
+        for (int i = 0; i < standardized.Length; i++)
+        {
+            int j = i % FeatureCount;
+            destination[i] = (standardized[i] * _deviations[j]) + _means[j];
+        }
+    }
+
     /// <summary>Returns a standardized copy of <paramref name="data"/>.</summary>
     /// <param name="data">Row-major data with <see cref="FeatureCount"/> values per row.</param>
     /// <returns>The standardized values.</returns>

@@ -22,7 +22,8 @@ public sealed class TrainingOptions
 
     /// <summary>
     /// The fraction of the training examples held out for validation when no validation data is passed to Fit: the last
-    /// <c>round(fraction * m)</c> examples, in the order given. Default 0 (none).
+    /// <c>round(fraction * m)</c> examples, in the order given (shuffle data that is sorted, for example by class, before
+    /// relying on this; <see cref="TrainTestSplit"/> output is already shuffled). Default 0 (none).
     /// </summary>
     public double ValidationSplit { get; init; }
 
@@ -57,7 +58,12 @@ public sealed class TrainingOptions
     /// </summary>
     public int? MaxDegreeOfParallelism { get; init; }
 
-    /// <summary>Receives a report after each epoch. Called on the training thread.</summary>
+    /// <summary>
+    /// Receives a report after each epoch, called synchronously on the training thread. Note that
+    /// <see cref="System.Progress{T}"/> posts each report to the thread pool (or the captured synchronization context),
+    /// so printed lines may come out of order or after Fit returns; implement <see cref="IProgress{T}"/> directly to
+    /// handle reports in order.
+    /// </summary>
     public IProgress<EpochReport>? Progress { get; init; }
 
     internal void Validate()

@@ -1,0 +1,15 @@
+using Backprop;
+
+namespace Backprop.Benchmarks;
+
+/// <summary>8-4-1: the smallest useful network; threading can only lose here.</summary>
+[Network(Layers = new[] { 8, 4, 1 }, Activations = new[] { Activation.ReLU, Activation.Sigmoid })]
+public partial class TinyBenchNet { }
+
+/// <summary>64-32-16-1, Tanh: a small network.</summary>
+[Network(Layers = new[] { 64, 32, 16, 1 }, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity })]
+public partial class SmallBenchNet { }
+
+/// <summary>784-128-64-10, ReLU: MNIST-shaped.</summary>
+[Network(Layers = new[] { 784, 128, 64, 10 }, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity })]
+public partial class MediumBenchNet { }
