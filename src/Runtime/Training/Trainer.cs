@@ -29,9 +29,10 @@ namespace Backprop;
 public sealed class Trainer<TNetwork> : IDisposable
     where TNetwork : class, INetwork<TNetwork, float>
 {
-    // A thread is worth its wake-up and reduction cost only with enough work: about this many FLOPs per thread per
-    // step (see the threading benchmark in benchmarks/ for the measured crossover).
-    private const long MinFlopsPerThread = 400_000;
+    // A thread is worth its wake-up and reduction cost only with enough work. Measured on 2 cores
+    // (TrainingThreadsBenchmark): an 8-4-1 step of 16 rows (2.4k FLOPs) is slower on two threads, one of 64 rows
+    // (9.7k FLOPs) already faster; larger networks gain from 16 rows on. So: one thread per 5k FLOPs of the step.
+    private const long MinFlopsPerThread = 5_000;
 
     private readonly float[] _gradient = new float[TNetwork.ParameterCount];
     private readonly float[] _lastFinite = new float[TNetwork.ParameterCount];
