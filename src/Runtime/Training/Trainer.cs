@@ -55,6 +55,11 @@ public sealed class Trainer<TNetwork> : IDisposable
         Network = network;
         Optimizer = optimizer;
         Optimizer.Reset(TNetwork.ParameterCount);
+        if (!Options.DecayBiases && TNetwork.HasBias)
+        {
+            ExcludeBiasesFromDecay(optimizer);
+        }
+
         LearningRate = optimizer.LearningRate;
     }
 
@@ -332,6 +337,19 @@ public sealed class Trainer<TNetwork> : IDisposable
         for (int i = 0; i < rows.Length; i++)
         {
             source.Slice(rows[i] * width, width).CopyTo(destination.Slice(i * width, width));
+        }
+    }
+
+    // The layout of docs/math.md: [W1, b1, W2, b2, ...] with W[l] of n(l-1) x n(l) values and b[l] of n(l).
+    private static void ExcludeBiasesFromDecay(Optimizer optimizer)
+    {
+        ReadOnlySpan<int> sizes = TNetwork.LayerSizes;
+        int offset = 0;
+        for (int l = 1; l < sizes.Length; l++)
+        {
+            offset += sizes[l - 1] * sizes[l];
+            optimizer.ExcludeFromWeightDecay(offset, sizes[l]);
+            offset += sizes[l];
         }
     }
 

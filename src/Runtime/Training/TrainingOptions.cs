@@ -42,6 +42,12 @@ public sealed class TrainingOptions
     /// </summary>
     public bool RestoreBestWeights { get; init; } = true;
 
+    /// <summary>
+    /// Whether an optimizer's weight decay applies to the biases too (PyTorch's default, <see langword="true"/>), or to
+    /// the weights only.
+    /// </summary>
+    public bool DecayBiases { get; init; } = true;
+
     /// <summary>The learning rate of each epoch; <see langword="null"/> (the default) keeps the optimizer's rate.</summary>
     public LearningRateSchedule? LearningRateSchedule { get; init; }
 

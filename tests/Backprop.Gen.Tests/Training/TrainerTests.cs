@@ -105,6 +105,33 @@ public sealed class TrainerTests
         }
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Weight_decay_reaches_the_biases_only_when_asked(bool decayBiases)
+    {
+        (float[] x, float[] y) = Regression(32, seed: 13);
+        var net = NewNet(seed: 13);
+        net.Parameters[TinyNet.ParameterCount - 1] = 0.5f;   // the output bias, so that decay would move it
+        float[] before = net.Parameters.ToArray();
+        var gradient = new float[TinyNet.ParameterCount];
+        net.Gradient(x, y, gradient);
+        using var trainer = new Trainer<TinyNet>(net, new Sgd(0.1f, weightDecay: 0.5f), new TrainingOptions { DecayBiases = decayBiases });
+        trainer.TrainBatch(x, y);
+
+        // Layout 8-4-1: W1 [0, 32), b1 [32, 36), W2 [36, 40), b2 [40].
+        foreach (int i in new[] { 0, 31, 36, 39 })
+        {
+            Assert.Equal(before[i] - (0.1f * (gradient[i] + (0.5f * before[i]))), net.Parameters[i], 6);
+        }
+
+        foreach (int i in new[] { 32, 35, 40 })
+        {
+            float decay = decayBiases ? 0.5f * before[i] : 0;
+            Assert.Equal(before[i] - (0.1f * (gradient[i] + decay)), net.Parameters[i], 6);
+        }
+    }
+
     [Fact]
     public void Divergence_stops_training_with_the_epoch_and_batch_and_keeps_the_last_finite_parameters()
     {

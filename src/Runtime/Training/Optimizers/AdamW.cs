@@ -1,5 +1,4 @@
 using System;
-using System.Numerics.Tensors;
 
 namespace Backprop;
 
@@ -29,6 +28,12 @@ public sealed class AdamW : Adam
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
-    protected override void ApplyDecay(Span<float> parameters, float learningRate) =>
-        TensorPrimitives.Multiply(parameters, (float)(1 - (AsDecimal(learningRate) * _weightDecay)), parameters);
+    protected override void ApplyDecay(Span<float> parameters, float learningRate)
+    {
+        float keep = (float)(1 - (AsDecimal(learningRate) * _weightDecay));
+        for (int i = 0; i < parameters.Length; i++)
+        {
+            parameters[i] *= DecayFactor(i) == 0 ? 1f : keep;
+        }
+    }
 }

@@ -48,7 +48,7 @@ public sealed class Momentum : Optimizer
         Span<float> velocity = _velocity;
         for (int i = 0; i < parameters.Length; i++)
         {
-            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * parameters[i]);
+            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * parameters[i]);
             float v = step == 1 ? g : (velocity[i] * _momentum) + g;
             velocity[i] = v;
             parameters[i] += negativeRate * (Nesterov ? g + (_momentum * v) : v);

@@ -14,6 +14,8 @@ namespace Backprop;
 /// </remarks>
 public abstract class Optimizer
 {
+    private float[]? _decayMask;
+
     /// <summary>Creates an optimizer with a base learning rate.</summary>
     /// <param name="learningRate">The base step size; positive and finite.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not positive and finite.</exception>
@@ -32,15 +34,45 @@ public abstract class Optimizer
     /// <summary>The number of parameters the state is sized for.</summary>
     public int ParameterCount { get; private set; }
 
-    /// <summary>Clears the state and sizes it for <paramref name="parameterCount"/> parameters.</summary>
+    /// <summary>
+    /// Clears the state and sizes it for <paramref name="parameterCount"/> parameters; every parameter is subject to
+    /// weight decay again.
+    /// </summary>
     /// <param name="parameterCount">The length of the parameter vector to train.</param>
     public void Reset(int parameterCount)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
         ParameterCount = parameterCount;
         StepCount = 0;
+        _decayMask = null;
         ResetState(parameterCount);
     }
+
+    /// <summary>
+    /// Exempts a range of parameters (typically a bias vector) from weight decay. The trainer calls this for every bias
+    /// when <see cref="TrainingOptions.DecayBiases"/> is <see langword="false"/>.
+    /// </summary>
+    /// <param name="start">The first parameter of the range.</param>
+    /// <param name="length">The number of parameters.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The range is outside the parameter vector.</exception>
+    public void ExcludeFromWeightDecay(int start, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + length, ParameterCount, nameof(length));
+        if (_decayMask is null)
+        {
+            _decayMask = new float[ParameterCount];
+            _decayMask.AsSpan().Fill(1f);
+        }
+
+        _decayMask.AsSpan(start, length).Clear();
+    }
+
+    /// <summary>1 for a parameter subject to weight decay, 0 for one exempted by <see cref="ExcludeFromWeightDecay"/>.</summary>
+    /// <param name="index">The parameter's index.</param>
+    /// <returns>The factor to apply to the decay term.</returns>
+    protected float DecayFactor(int index) => _decayMask is null ? 1f : _decayMask[index];
 
     /// <summary>Moves <paramref name="parameters"/> one step against <paramref name="gradient"/>.</summary>
     /// <param name="parameters">The parameters, updated in place.</param>

@@ -35,7 +35,7 @@ public sealed class Sgd : Optimizer
         float negativeRate = -learningRate;
         for (int i = 0; i < parameters.Length; i++)
         {
-            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * parameters[i]);
+            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * parameters[i]);
             parameters[i] += negativeRate * g;
         }
     }
