@@ -27,6 +27,9 @@ public interface INetwork<T>
     /// </summary>
     Span<T> Parameters { get; }
 
+    /// <summary>The declared shape, loss and element type, with the parameter layout.</summary>
+    NetworkArchitecture Architecture { get; }
+
     /// <summary>
     /// Sets every weight from a seeded uniform distribution (He for ReLU and LeakyReLU layers, Glorot otherwise) and every
     /// bias to zero. The same seed gives bit-identical parameters on every machine.

@@ -109,7 +109,7 @@ internal static class NetworkEmitter
         writer.WriteLine($"public static global::System.ReadOnlySpan<int> LayerSizes => new int[] {{ {sizes} }};");
         writer.WriteLine();
         writer.WriteLine($"/// <summary>The activation of each weight layer: [{string.Join(", ", spec.Activations)}].</summary>");
-        writer.WriteLine("public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_layerActivations;");
+        writer.WriteLine("public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_architecture.Activations;");
         writer.WriteLine();
         writer.WriteLine($"/// <summary>The declared loss function: {spec.Loss}.</summary>");
         writer.WriteLine($"public static global::Backprop.LossFunction LossFunction => global::Backprop.LossFunction.{spec.Loss};");
@@ -117,7 +117,17 @@ internal static class NetworkEmitter
         writer.WriteLine($"/// <summary>Whether every layer has a bias vector: {(spec.Bias ? "true" : "false")}.</summary>");
         writer.WriteLine($"public static bool HasBias => {(spec.Bias ? "true" : "false")};");
         writer.WriteLine();
-        writer.WriteLine($"private static readonly global::Backprop.Activation[] s_layerActivations = {{ {activations} }};");
+        writer.WriteLine("/// <summary>The declared shape, loss and element type, with the parameter layout.</summary>");
+        writer.WriteLine("public global::Backprop.NetworkArchitecture Architecture => s_architecture;");
+        writer.WriteLine();
+        writer.WriteLine("private static readonly global::Backprop.NetworkArchitecture s_architecture = new(");
+        writer.Indent();
+        writer.WriteLine($"new int[] {{ {sizes} }},");
+        writer.WriteLine($"new global::Backprop.Activation[] {{ {activations} }},");
+        writer.WriteLine($"global::Backprop.LossFunction.{spec.Loss},");
+        writer.WriteLine($"hasBias: {(spec.Bias ? "true" : "false")},");
+        writer.WriteLine($"typeof({plan.Element.Keyword}));");
+        writer.Unindent();
         writer.WriteLine();
         writer.WriteLine($"static int {self}.InputSize => InputSize;");
         writer.WriteLine();

@@ -340,16 +340,12 @@ public sealed class Trainer<TNetwork> : IDisposable
         }
     }
 
-    // The layout of docs/math.md: [W1, b1, W2, b2, ...] with W[l] of n(l-1) x n(l) values and b[l] of n(l).
-    private static void ExcludeBiasesFromDecay(Optimizer optimizer)
+    private void ExcludeBiasesFromDecay(Optimizer optimizer)
     {
-        ReadOnlySpan<int> sizes = TNetwork.LayerSizes;
-        int offset = 0;
-        for (int l = 1; l < sizes.Length; l++)
+        NetworkArchitecture architecture = Network.Architecture;
+        for (int layer = 0; layer < architecture.WeightLayerCount; layer++)
         {
-            offset += sizes[l - 1] * sizes[l];
-            optimizer.ExcludeFromWeightDecay(offset, sizes[l]);
-            offset += sizes[l];
+            optimizer.ExcludeFromWeightDecay(architecture.BiasOffset(layer), architecture.LayerSizes[layer + 1]);
         }
     }
 

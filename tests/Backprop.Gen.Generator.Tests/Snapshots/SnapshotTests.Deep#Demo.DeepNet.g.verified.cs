@@ -53,7 +53,7 @@ namespace Demo
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 16, 32, 24, 16, 8, 3 };
 
         /// <summary>The activation of each weight layer: [ReLU, LeakyReLU, Tanh, Sigmoid, Identity].</summary>
-        public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_layerActivations;
+        public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_architecture.Activations;
 
         /// <summary>The declared loss function: MeanSquaredError.</summary>
         public static global::Backprop.LossFunction LossFunction => global::Backprop.LossFunction.MeanSquaredError;
@@ -61,7 +61,15 @@ namespace Demo
         /// <summary>Whether every layer has a bias vector: true.</summary>
         public static bool HasBias => true;
 
-        private static readonly global::Backprop.Activation[] s_layerActivations = { global::Backprop.Activation.ReLU, global::Backprop.Activation.LeakyReLU, global::Backprop.Activation.Tanh, global::Backprop.Activation.Sigmoid, global::Backprop.Activation.Identity };
+        /// <summary>The declared shape, loss and element type, with the parameter layout.</summary>
+        public global::Backprop.NetworkArchitecture Architecture => s_architecture;
+
+        private static readonly global::Backprop.NetworkArchitecture s_architecture = new(
+            new int[] { 16, 32, 24, 16, 8, 3 },
+            new global::Backprop.Activation[] { global::Backprop.Activation.ReLU, global::Backprop.Activation.LeakyReLU, global::Backprop.Activation.Tanh, global::Backprop.Activation.Sigmoid, global::Backprop.Activation.Identity },
+            global::Backprop.LossFunction.MeanSquaredError,
+            hasBias: true,
+            typeof(float));
 
         static int global::Backprop.INetwork<global::Demo.DeepNet, float>.InputSize => InputSize;
 

@@ -39,7 +39,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 2, 2, 2 };
 
     /// <summary>The activation of each weight layer: [Tanh, Softmax].</summary>
-    public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_layerActivations;
+    public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_architecture.Activations;
 
     /// <summary>The declared loss function: CrossEntropy.</summary>
     public static global::Backprop.LossFunction LossFunction => global::Backprop.LossFunction.CrossEntropy;
@@ -47,7 +47,15 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <summary>Whether every layer has a bias vector: true.</summary>
     public static bool HasBias => true;
 
-    private static readonly global::Backprop.Activation[] s_layerActivations = { global::Backprop.Activation.Tanh, global::Backprop.Activation.Softmax };
+    /// <summary>The declared shape, loss and element type, with the parameter layout.</summary>
+    public global::Backprop.NetworkArchitecture Architecture => s_architecture;
+
+    private static readonly global::Backprop.NetworkArchitecture s_architecture = new(
+        new int[] { 2, 2, 2 },
+        new global::Backprop.Activation[] { global::Backprop.Activation.Tanh, global::Backprop.Activation.Softmax },
+        global::Backprop.LossFunction.CrossEntropy,
+        hasBias: true,
+        typeof(float));
 
     static int global::Backprop.INetwork<global::GlobalNet, float>.InputSize => InputSize;
 

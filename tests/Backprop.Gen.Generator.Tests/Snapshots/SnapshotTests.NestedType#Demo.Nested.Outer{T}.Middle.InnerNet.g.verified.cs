@@ -41,7 +41,7 @@ namespace Demo.Nested
                 public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 3, 3 };
 
                 /// <summary>The activation of each weight layer: [Identity].</summary>
-                public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_layerActivations;
+                public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_architecture.Activations;
 
                 /// <summary>The declared loss function: MeanSquaredError.</summary>
                 public static global::Backprop.LossFunction LossFunction => global::Backprop.LossFunction.MeanSquaredError;
@@ -49,7 +49,15 @@ namespace Demo.Nested
                 /// <summary>Whether every layer has a bias vector: true.</summary>
                 public static bool HasBias => true;
 
-                private static readonly global::Backprop.Activation[] s_layerActivations = { global::Backprop.Activation.Identity };
+                /// <summary>The declared shape, loss and element type, with the parameter layout.</summary>
+                public global::Backprop.NetworkArchitecture Architecture => s_architecture;
+
+                private static readonly global::Backprop.NetworkArchitecture s_architecture = new(
+                    new int[] { 3, 3 },
+                    new global::Backprop.Activation[] { global::Backprop.Activation.Identity },
+                    global::Backprop.LossFunction.MeanSquaredError,
+                    hasBias: true,
+                    typeof(float));
 
                 static int global::Backprop.INetwork<global::Demo.Nested.Outer<T>.Middle.InnerNet, float>.InputSize => InputSize;
 

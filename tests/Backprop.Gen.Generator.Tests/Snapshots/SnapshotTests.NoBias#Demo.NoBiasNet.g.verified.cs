@@ -39,7 +39,7 @@ namespace Demo
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 4, 6, 3 };
 
         /// <summary>The activation of each weight layer: [Sigmoid, Softmax].</summary>
-        public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_layerActivations;
+        public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_architecture.Activations;
 
         /// <summary>The declared loss function: MeanSquaredError.</summary>
         public static global::Backprop.LossFunction LossFunction => global::Backprop.LossFunction.MeanSquaredError;
@@ -47,7 +47,15 @@ namespace Demo
         /// <summary>Whether every layer has a bias vector: false.</summary>
         public static bool HasBias => false;
 
-        private static readonly global::Backprop.Activation[] s_layerActivations = { global::Backprop.Activation.Sigmoid, global::Backprop.Activation.Softmax };
+        /// <summary>The declared shape, loss and element type, with the parameter layout.</summary>
+        public global::Backprop.NetworkArchitecture Architecture => s_architecture;
+
+        private static readonly global::Backprop.NetworkArchitecture s_architecture = new(
+            new int[] { 4, 6, 3 },
+            new global::Backprop.Activation[] { global::Backprop.Activation.Sigmoid, global::Backprop.Activation.Softmax },
+            global::Backprop.LossFunction.MeanSquaredError,
+            hasBias: false,
+            typeof(float));
 
         static int global::Backprop.INetwork<global::Demo.NoBiasNet, float>.InputSize => InputSize;
 

@@ -41,7 +41,7 @@ namespace Demo.Classifiers
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 32, 10 };
 
         /// <summary>The activation of each weight layer: [ReLU, Softmax].</summary>
-        public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_layerActivations;
+        public static global::System.ReadOnlySpan<global::Backprop.Activation> LayerActivations => s_architecture.Activations;
 
         /// <summary>The declared loss function: CrossEntropy.</summary>
         public static global::Backprop.LossFunction LossFunction => global::Backprop.LossFunction.CrossEntropy;
@@ -49,7 +49,15 @@ namespace Demo.Classifiers
         /// <summary>Whether every layer has a bias vector: true.</summary>
         public static bool HasBias => true;
 
-        private static readonly global::Backprop.Activation[] s_layerActivations = { global::Backprop.Activation.ReLU, global::Backprop.Activation.Softmax };
+        /// <summary>The declared shape, loss and element type, with the parameter layout.</summary>
+        public global::Backprop.NetworkArchitecture Architecture => s_architecture;
+
+        private static readonly global::Backprop.NetworkArchitecture s_architecture = new(
+            new int[] { 64, 32, 10 },
+            new global::Backprop.Activation[] { global::Backprop.Activation.ReLU, global::Backprop.Activation.Softmax },
+            global::Backprop.LossFunction.CrossEntropy,
+            hasBias: true,
+            typeof(float));
 
         static int global::Backprop.INetwork<global::Demo.Classifiers.DigitsNet, float>.InputSize => InputSize;
 
