@@ -70,12 +70,9 @@ public static class Safetensors
         {
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                using (Stream stream = wrap(file))
-                {
-                    stream.Write(contents);
-                    stream.Flush();
-                }
-
+                Stream stream = wrap(file);
+                stream.Write(contents);
+                stream.Flush();
                 file.Flush(flushToDisk: true);
             }
 
