@@ -38,4 +38,11 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>The element type of parameters, inputs and outputs: <c>typeof(float)</c> (the default) or <c>typeof(double)</c>.</summary>
     public Type ElementType { get; set; } = typeof(float);
+
+    /// <summary>
+    /// A safetensors file (for example saved by <c>Safetensors.Save</c>) whose parameters are baked into the assembly at
+    /// build time, so that the network is ready without file I/O. List the file as an <c>AdditionalFiles</c> item; a file
+    /// that is missing, damaged or of another shape is a compile error.
+    /// </summary>
+    public string? Weights { get; set; }
 }

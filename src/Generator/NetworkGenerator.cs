@@ -1,6 +1,8 @@
+using System.Collections.Immutable;
 using Backprop.Generator.Emitter;
 using Backprop.Generator.Model;
 using Backprop.Generator.Parsing;
+using Backprop.Generator.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -30,8 +32,36 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.ValidNetworks);
 
-        context.RegisterSourceOutput(networks, static (output, spec) =>
+        IncrementalValueProvider<ImmutableArray<EncodedWeightsFile>> weightsFiles = context.AdditionalTextsProvider
+            .Select(static (text, cancellationToken) => EncodedWeightsFile.OriginalName(text.Path) is { } name
+                ? new EncodedWeightsFile(name, text.GetText(cancellationToken)?.ToString() ?? string.Empty)
+                : null)
+            .Where(static file => file is not null)
+            .Select(static (file, _) => file!)
+            .WithTrackingName(TrackingNames.WeightsFiles)
+            .Collect();
+
+        // Networks without build-time weights pass through unchanged (and stay cached when a weights file changes).
+        IncrementalValuesProvider<NetworkSpec> complete = networks
+            .Combine(weightsFiles)
+            .Select(static (pair, _) => AttachWeights(pair.Left, pair.Right))
+            .Where(static spec => spec is not null)
+            .Select(static (spec, _) => spec!)
+            .WithTrackingName(TrackingNames.WithWeights);
+
+        context.RegisterSourceOutput(complete, static (output, spec) =>
             output.AddSource(spec.HintName, NetworkEmitter.Emit(spec)));
+    }
+
+    private static NetworkSpec? AttachWeights(NetworkSpec spec, ImmutableArray<EncodedWeightsFile> files)
+    {
+        if (spec.Weights is null)
+        {
+            return spec;
+        }
+
+        WeightsResult result = WeightsReader.Read(spec.Weights, files, spec.Layers.AsSpan().ToArray(), spec.Activations.AsSpan().ToArray(), spec.Loss, spec.Bias);
+        return result.Parameters is null ? null : spec with { EmbeddedParameters = result.Parameters.ToEquatableArray() };
     }
 }
 
@@ -43,4 +73,10 @@ public static class TrackingNames
 
     /// <summary>The step that drops invalid declarations.</summary>
     public const string ValidNetworks = nameof(ValidNetworks);
+
+    /// <summary>The step that reads the encoded build-time weights files.</summary>
+    public const string WeightsFiles = nameof(WeightsFiles);
+
+    /// <summary>The step that attaches build-time weights to the networks that name a file.</summary>
+    public const string WithWeights = nameof(WithWeights);
 }

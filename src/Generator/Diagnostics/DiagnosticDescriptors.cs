@@ -86,6 +86,21 @@ internal static class DiagnosticDescriptors
         "Undefined activation or loss value",
         "Network '{0}' uses the value {2}, which is not a defined {1}: use one of the named {1} members");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Create(
+        "BPG014",
+        "Weights file not found",
+        "Network '{0}' takes its weights from '{1}', but no AdditionalFiles item has that name: add <AdditionalFiles Include=\"{1}\" /> to the project file");
+
+    public static readonly DiagnosticDescriptor WeightsFileInvalid = Create(
+        "BPG015",
+        "Weights file is not a valid safetensors file",
+        "Network '{0}' takes its weights from '{1}', which cannot be read: {2}");
+
+    public static readonly DiagnosticDescriptor WeightsDoNotFit = Create(
+        "BPG016",
+        "Weights file does not fit the network",
+        "Network '{0}' takes its weights from '{1}', which does not fit it: {2}; save the weights of this network shape, or change the declaration");
+
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
 }

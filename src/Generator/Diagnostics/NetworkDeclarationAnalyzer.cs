@@ -1,7 +1,9 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Backprop.Generator.Parsing;
+using Backprop.Generator.Weights;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -29,7 +31,10 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.StaticNetwork,
         DiagnosticDescriptors.ContainingTypeNotPartial,
         DiagnosticDescriptors.NetworkTooLarge,
-        DiagnosticDescriptors.UndefinedEnumValue);
+        DiagnosticDescriptors.UndefinedEnumValue,
+        DiagnosticDescriptors.WeightsFileNotFound,
+        DiagnosticDescriptors.WeightsFileInvalid,
+        DiagnosticDescriptors.WeightsDoNotFit);
 
     /// <inheritdoc/>
     public override void Initialize(AnalysisContext context)
@@ -61,10 +66,31 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
             return; // The compiler reports why the attribute does not bind.
         }
 
-        foreach (DeclarationProblem problem in NetworkRules.FindProblems(type, declaration, context.CancellationToken))
+        List<DeclarationProblem> problems = NetworkRules.FindProblems(type, declaration, context.CancellationToken);
+        if (problems.Count == 0 && declaration.Weights is { } weights)
+        {
+            WeightsResult result = WeightsReader.Read(weights, ReadWeightsFiles(context), declaration.Layers!, declaration.Activations!.Select(value => (Activation)value).ToArray(), (LossFunction)declaration.Loss, declaration.Bias);
+            if (result.Problem is not null)
+            {
+                problems.Add(new DeclarationProblem(result.Problem, ProblemSite.Argument, type.Name, weights, result.Detail) { ArgumentName = "Weights" });
+            }
+        }
+
+        foreach (DeclarationProblem problem in problems)
         {
             Location location = Locate(problem, type, attribute, context.CancellationToken);
             context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, location, problem.MessageArguments));
+        }
+    }
+
+    private static IEnumerable<EncodedWeightsFile> ReadWeightsFiles(SymbolAnalysisContext context)
+    {
+        foreach (AdditionalText text in context.Options.AdditionalFiles)
+        {
+            if (EncodedWeightsFile.OriginalName(text.Path) is { } name)
+            {
+                yield return new EncodedWeightsFile(name, text.GetText(context.CancellationToken)?.ToString() ?? string.Empty);
+            }
         }
     }
 

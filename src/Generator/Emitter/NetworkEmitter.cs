@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using System.Linq;
 using Backprop.Generator.Model;
@@ -139,12 +140,23 @@ internal static class NetworkEmitter
     private static void EmitParameters(SourceWriter writer, NetworkPlan plan)
     {
         ElementTypeSyntax t = plan.Element;
-        writer.WriteLine($"private readonly {t.Keyword}[] _parameters = new {t.Keyword}[ParameterCount];");
-        writer.WriteLine();
+        bool embedded = plan.Spec.EmbeddedParameters.Length > 0;
+        if (embedded)
+        {
+            EmitEmbeddedParameters(writer, plan);
+        }
+        else
+        {
+            writer.WriteLine($"private readonly {t.Keyword}[] _parameters = new {t.Keyword}[ParameterCount];");
+            writer.WriteLine();
+        }
+
         writer.WriteLine("/// <summary>");
         writer.WriteLine("/// All weights and biases as one vector of <see cref=\"ParameterCount\"/> values, [W1, b1, W2, b2, ...], where W[l] is");
         writer.WriteLine("/// an n(l-1) x n(l) row-major matrix (the transpose of PyTorch's nn.Linear.weight). Writes change the network and");
-        writer.WriteLine("/// must not run while another thread uses it. All zero until <see cref=\"Initialize(int)\"/> or a load.");
+        writer.WriteLine(embedded
+            ? $"/// must not run while another thread uses it. Starts as the weights baked in from {Escape(plan.Spec.Weights!)} at build time."
+            : "/// must not run while another thread uses it. All zero until <see cref=\"Initialize(int)\"/> or a load.");
         writer.WriteLine("/// </summary>");
         writer.WriteLine($"public {t.Span} Parameters => _parameters;");
         writer.WriteLine();
@@ -176,6 +188,54 @@ internal static class NetworkEmitter
 
         writer.CloseBlock();
     }
+
+    // The weights read from the safetensors file at build time, as a constant the runtime maps straight from the
+    // assembly's data (no allocation, no I/O); each instance copies it once.
+    private static void EmitEmbeddedParameters(SourceWriter writer, NetworkPlan plan)
+    {
+        ElementTypeSyntax t = plan.Element;
+        bool single = t.Keyword == "float";
+        writer.WriteLine($"// Parameters baked in at build time from {plan.Spec.Weights}.");
+        writer.WriteLine($"private readonly {t.Keyword}[] _parameters = EmbeddedParameters.ToArray();");
+        writer.WriteLine();
+        writer.WriteLine($"private static {t.ReadOnlySpan} EmbeddedParameters => new {t.Keyword}[]");
+        writer.OpenBrace();
+        ReadOnlySpan<double> values = plan.Spec.EmbeddedParameters.AsSpan();
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            writer.WriteLine($"// W{layer.Index}: {layer.FanIn} x {layer.FanOut}, row-major");
+            WriteValues(writer, values.Slice(layer.WeightOffset, layer.WeightCount), single);
+            if (plan.Spec.Bias)
+            {
+                writer.WriteLine($"// b{layer.Index}: {layer.FanOut}");
+                WriteValues(writer, values.Slice(layer.BiasOffset, layer.FanOut), single);
+            }
+        }
+
+        writer.CloseBlock(";");
+        writer.WriteLine();
+    }
+
+    private static void WriteValues(SourceWriter writer, ReadOnlySpan<double> values, bool single)
+    {
+        const int PerLine = 8;
+        for (int start = 0; start < values.Length; start += PerLine)
+        {
+            var line = new System.Text.StringBuilder();
+            for (int i = start; i < Math.Min(values.Length, start + PerLine); i++)
+            {
+                line.Append(Weights.WeightsReader.Describe(values[i], single)).Append(',');
+                if (i + 1 < Math.Min(values.Length, start + PerLine))
+                {
+                    line.Append(' ');
+                }
+            }
+
+            writer.WriteLine(line.ToString());
+        }
+    }
+
+    private static string Escape(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 
     private static bool UsesHe(LayerPlan layer) => layer.Activation is Activation.ReLU or Activation.LeakyReLU;
 

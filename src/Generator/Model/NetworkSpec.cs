@@ -16,7 +16,8 @@ internal sealed record ContainingTypeSpec(string Keyword, string Name);
 /// Everything the emitter needs to write one network, as plain values. It deliberately holds no symbol, syntax node,
 /// location or compilation (they compare by reference and would pin old compilations in memory), and only
 /// <see cref="EquatableArray{T}"/> for sequences, so that equal declarations give equal specs and the incremental
-/// pipeline skips regeneration.
+/// pipeline skips regeneration. <see cref="EmbeddedParameters"/> holds the build-time weights once the file named by
+/// <see cref="Weights"/> has been read (empty otherwise).
 /// </summary>
 internal sealed record NetworkSpec(
     string HintName,
@@ -29,4 +30,6 @@ internal sealed record NetworkSpec(
     EquatableArray<Activation> Activations,
     LossFunction Loss,
     bool Bias,
-    ElementKind ElementType);
+    ElementKind ElementType,
+    string? Weights,
+    EquatableArray<double> EmbeddedParameters);

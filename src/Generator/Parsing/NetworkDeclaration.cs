@@ -24,6 +24,9 @@ internal sealed class NetworkDeclaration
     /// <summary>Whether <c>ElementType</c> was not given, so the default <see cref="float"/> applies.</summary>
     public bool ElementTypeIsDefault { get; set; } = true;
 
+    /// <summary>The build-time weights file name, or <see langword="null"/>.</summary>
+    public string? Weights { get; set; }
+
     /// <summary>Whether an argument did not bind (the compiler reports that error itself).</summary>
     public bool HasBindingErrors { get; set; }
 }

@@ -59,6 +59,9 @@ internal static class NetworkParser
                 case "Bias" when value.Value is bool bias:
                     declaration.Bias = bias;
                     break;
+                case "Weights":
+                    declaration.Weights = value.Value as string;
+                    break;
                 case "ElementType":
                     declaration.ElementType = value.Value as ITypeSymbol;
                     declaration.ElementTypeIsDefault = false;
@@ -115,7 +118,9 @@ internal static class NetworkParser
             Bias: declaration.Bias,
             ElementType: declaration.ElementTypeIsDefault || declaration.ElementType!.SpecialType == SpecialType.System_Single
                 ? ElementKind.Single
-                : ElementKind.Double);
+                : ElementKind.Double,
+            Weights: declaration.Weights,
+            EmbeddedParameters: default);
     }
 
     private static IEnumerable<ContainingTypeSpec> GetContainingTypes(INamedTypeSymbol type)

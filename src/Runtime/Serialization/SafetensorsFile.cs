@@ -28,7 +28,7 @@ internal sealed class SafetensorsTensor
 
     public long End { get; }
 
-    public string ShapeText => "[" + string.Join(", ", Shape) + "]";
+    public string ShapeText => "[" + SafetensorsFile.JoinShape(Shape) + "]";
 }
 
 /// <summary>
@@ -57,6 +57,8 @@ internal sealed class SafetensorsFile
 
     /// <summary>Where the data section starts in the file.</summary>
     public int DataStart { get; }
+
+    public static string JoinShape(long[] shape) => string.Join(", ", System.Linq.Enumerable.Select(shape, dimension => dimension.ToString(CultureInfo.InvariantCulture)));
 
     public static int ElementSize(string dtype) => dtype switch
     {
@@ -189,7 +191,7 @@ internal sealed class SafetensorsFile
                 : throw new FormatException($"Tensor '{name}': shape entries must be non-negative integers.");
             if (dimensions[i] != 0 && count > (long.MaxValue / 8) / dimensions[i])
             {
-                throw new FormatException($"Tensor '{name}' declares shape [{string.Join(", ", dimensions, 0, i + 1)}...], far larger than any file.");
+                throw new FormatException($"Tensor '{name}' declares a shape far larger than any file.");
             }
 
             count *= dimensions[i];
@@ -207,7 +209,7 @@ internal sealed class SafetensorsFile
 
         if (count * elementSize != end - begin)
         {
-            throw new FormatException($"Tensor '{name}' declares shape [{string.Join(", ", dimensions)}] of {dtype} ({count * elementSize} bytes), but its data_offsets cover {end - begin} bytes.");
+            throw new FormatException($"Tensor '{name}' declares shape [{JoinShape(dimensions)}] of {dtype} ({count * elementSize} bytes), but its data_offsets cover {end - begin} bytes.");
         }
 
         return new SafetensorsTensor(name, dtype, dimensions, begin, end);
