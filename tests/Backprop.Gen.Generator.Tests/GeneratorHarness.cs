@@ -17,6 +17,15 @@ using Xunit;
 
 namespace Backprop.Generator.Tests;
 
+/// <summary>An additional file held in memory, as the compiler passes one to generators and analyzers.</summary>
+internal sealed class InMemoryAdditionalText(string path, string text) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+        Microsoft.CodeAnalysis.Text.SourceText.From(text);
+}
+
 /// <summary>
 /// Runs the generator and the analyzer in memory over user source, as the compiler would, against the .NET 10 reference
 /// assemblies plus the Backprop.Gen attributes and runtime. C# 12 is the oldest language the package supports, so
@@ -51,10 +60,11 @@ internal static class GeneratorHarness
         ["CS1702"] = ReportDiagnostic.Suppress,
     };
 
-    public static GeneratorDriver CreateDriver() =>
+    public static GeneratorDriver CreateDriver(params AdditionalText[] additionalTexts) =>
         CSharpGeneratorDriver.Create(
             new[] { new NetworkGenerator().AsSourceGenerator() },
-            parseOptions: ParseOptions,
+            additionalTexts,
+            ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
     /// <summary>Runs the generator once; fails the test if it threw.</summary>
@@ -67,10 +77,10 @@ internal static class GeneratorHarness
     }
 
     /// <summary>The analyzer's diagnostics, failing the test on any analyzer exception (AD0001).</summary>
-    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation)
+    public static ImmutableArray<Diagnostic> Analyze(Compilation compilation, params AdditionalText[] additionalTexts)
     {
         var options = new CompilationWithAnalyzersOptions(
-            new AnalyzerOptions(ImmutableArray<AdditionalText>.Empty),
+            new AnalyzerOptions(additionalTexts.ToImmutableArray()),
             onAnalyzerException: (exception, _, _) => Assert.Fail("Analyzer threw: " + exception),
             concurrentAnalysis: false,
             logAnalyzerExecutionTime: false);

@@ -1,0 +1,129 @@
+extern alias generator;
+
+using System;
+using System.Buffers.Binary;
+using System.Linq;
+using System.Text;
+using generator::Backprop.Generator;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using Xunit;
+
+namespace Backprop.Generator.Tests;
+
+/// <summary>
+/// Build-time weights as the generator sees them: an AdditionalFiles item <c>name.safetensors.b64</c> (what
+/// Backprop.Gen.targets writes). The generated constants, the diagnostics for bad files, and caching when the file changes.
+/// </summary>
+public sealed class WeightsTests
+{
+    private const string Declaration = """
+        using Backprop;
+
+        namespace Demo;
+
+        /// <summary>A network with baked-in weights.</summary>
+        [Network(Layers = new[] { 2, 3, 1 }, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Weights = "model.safetensors")]
+        public partial class BakedNet { }
+        """;
+
+    [Fact]
+    public void Embedded() => VerifySnapshot(Encode(Tiny(values: i => (i + 1) / 8f)));
+
+    [Fact]
+    public void Changing_the_weights_file_regenerates_the_network_and_nothing_else()
+    {
+        string other = """
+            using Backprop;
+            namespace Demo;
+            /// <summary>A network without weights.</summary>
+            [Network(Layers = new[] { 3, 2 }, Activations = new[] { Activation.Identity })]
+            public partial class PlainNet { }
+            """;
+        AdditionalText first = Encode(Tiny(values: i => i / 8f));
+        Compilation compilation = GeneratorHarness.CreateCompilation(Declaration, other);
+        (_, GeneratorDriverRunResult initial, GeneratorDriver driver) = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(first));
+        driver = driver.ReplaceAdditionalText(first, Encode(Tiny(values: i => -i / 8f)));
+        (_, GeneratorDriverRunResult second, driver) = GeneratorHarness.Run(compilation, driver);
+
+        var reasons = second.Results.Single().TrackedSteps[TrackingNames.WithWeights].SelectMany(step => step.Outputs).Select(output => output.Reason).ToArray();
+        Assert.Contains(IncrementalStepRunReason.Modified, reasons);
+        Assert.Contains(reasons, reason => reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
+        string Baked(GeneratorDriverRunResult result) => result.Results.Single().GeneratedSources.Single(source => source.HintName.Contains("BakedNet", StringComparison.Ordinal)).SourceText.ToString();
+        Assert.Contains("0.125f,", Baked(initial), StringComparison.Ordinal);
+        Assert.Contains("-0.125f,", Baked(second), StringComparison.Ordinal);
+
+        (_, GeneratorDriverRunResult third, _) = GeneratorHarness.Run(compilation.Clone(), driver);
+        Assert.All(third.Results.Single().TrackedSteps[TrackingNames.WithWeights].SelectMany(step => step.Outputs), output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged));
+    }
+
+    [Theory]
+    [InlineData("BPG014", "no file", "no AdditionalFiles item has that name")]
+    [InlineData("BPG015", "not base64", "cannot be read")]
+    [InlineData("BPG015", "truncated", "beyond the")]
+    [InlineData("BPG016", "wrong shape", "has shape [3, 3], but the network needs [3, 2]")]
+    [InlineData("BPG016", "other network", "the file holds a network with layers [2,3,1], activations [ReLU,Sigmoid]")]
+    public void A_bad_weights_file_is_a_diagnostic_on_the_Weights_argument_and_generates_nothing(string id, string damage, string message)
+    {
+        AdditionalText[] files = damage switch
+        {
+            "no file" => Array.Empty<AdditionalText>(),
+            "not base64" => new AdditionalText[] { new InMemoryAdditionalText("obj/backprop/model.safetensors.b64", "%%% not base64 %%%") },
+            "truncated" => new[] { Encode(Tiny(values: i => i)[..^4]) },
+            "wrong shape" => new[] { Encode(Tiny(values: i => i, firstShape: new[] { 3, 3 })) },
+            _ => new[] { Encode(Tiny(values: i => i, metadata: "\"__metadata__\":{\"format\":\"backprop-gen\",\"layers\":\"2,3,1\",\"activations\":\"ReLU,Sigmoid\",\"loss\":\"MeanSquaredError\",\"bias\":\"true\"},")) },
+        };
+        Compilation compilation = GeneratorHarness.CreateCompilation(Declaration);
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Analyze(compilation, files));
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        Assert.Equal("\"model.safetensors\"", diagnostic.Location.SourceTree!.ToString().Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+
+        (_, GeneratorDriverRunResult result, _) = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(files));
+        Assert.Empty(result.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void A_good_weights_file_gets_no_diagnostic() =>
+        Assert.Empty(GeneratorHarness.Analyze(GeneratorHarness.CreateCompilation(Declaration), Encode(Tiny(values: i => i))));
+
+    private static void VerifySnapshot(AdditionalText weights, [System.Runtime.CompilerServices.CallerMemberName] string method = "")
+    {
+        (Compilation output, GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Declaration), GeneratorHarness.CreateDriver(weights));
+        GeneratedSourceResult generated = Assert.Single(result.Results.Single().GeneratedSources);
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(output).Select(diagnostic => diagnostic.ToString()));
+        Snapshot.Match(generated.SourceText.ToString(), nameof(WeightsTests), generated.HintName.Replace(".cs", string.Empty, StringComparison.Ordinal), method);
+    }
+
+    private static AdditionalText Encode(byte[] file) => new InMemoryAdditionalText("obj/backprop/model.safetensors.b64", Convert.ToBase64String(file));
+
+    // A 2 -> 3 -> 1 network in nn.Linear layout; value i of the file (in file order) is values(i).
+    private static byte[] Tiny(Func<int, float> values, int[]? firstShape = null, string metadata = "")
+    {
+        int[] shape0 = firstShape ?? new[] { 3, 2 };
+        (string Name, int[] Shape)[] tensors = { ("layers.0.weight", shape0), ("layers.0.bias", new[] { 3 }), ("layers.1.weight", new[] { 1, 3 }), ("layers.1.bias", new[] { 1 }) };
+        var header = new StringBuilder("{" + metadata);
+        int offset = 0;
+        int total = 0;
+        foreach ((string name, int[] shape) in tensors)
+        {
+            int bytes = shape.Aggregate(1, (a, b) => a * b) * 4;
+            header.Append($"\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{offset + bytes}]}},");
+            offset += bytes;
+            total += bytes / 4;
+        }
+
+        header.Length--;
+        header.Append('}');
+        byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToString());
+        byte[] file = new byte[8 + headerBytes.Length + (total * 4)];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)headerBytes.Length);
+        headerBytes.CopyTo(file, 8);
+        for (int i = 0; i < total; i++)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(file.AsSpan(8 + headerBytes.Length + (i * 4)), values(i));
+        }
+
+        return file;
+    }
+}
