@@ -24,7 +24,10 @@ internal sealed unsafe class ParallelGradient<TNetwork> : IDisposable
     private readonly double[] _losses;
     private readonly SemaphoreSlim[] _start;
     private readonly Thread[] _workers;
-    private readonly CountdownEvent _done = new(1);
+    // Completion: workers count down _pending and pulse _gate. (CountdownEvent allocates a lock object the first time
+    // a wait has to block, which would break the allocation-free step.)
+    private readonly object _gate = new();
+    private int _pending;
     private Exception? _failure;
     private bool _disposed;
 
@@ -71,14 +74,14 @@ internal sealed unsafe class ParallelGradient<TNetwork> : IDisposable
             _rows = rows;
             _blocks = blocks;
             _failure = null;
-            _done.Reset(blocks);
+            Volatile.Write(ref _pending, blocks - 1);
             for (int i = 1; i < blocks; i++)
             {
                 _start[i].Release();
             }
 
             RunBlock(0);
-            _done.Wait();
+            WaitForWorkers();
             _inputs = null;
             _targets = null;
         }
@@ -134,6 +137,31 @@ internal sealed unsafe class ParallelGradient<TNetwork> : IDisposable
             }
 
             RunBlock(block);
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                lock (_gate)
+                {
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+
+    // Spin briefly (the blocks are of equal size, so the others usually finish about now), then sleep on the gate.
+    private void WaitForWorkers()
+    {
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _pending) != 0 && !spinner.NextSpinWillYield)
+        {
+            spinner.SpinOnce();
+        }
+
+        lock (_gate)
+        {
+            while (Volatile.Read(ref _pending) != 0)
+            {
+                Monitor.Wait(_gate);
+            }
         }
     }
 
@@ -149,10 +177,6 @@ internal sealed unsafe class ParallelGradient<TNetwork> : IDisposable
         catch (Exception exception)
         {
             _failure = exception;
-        }
-        finally
-        {
-            _done.Signal();
         }
     }
 

@@ -210,7 +210,7 @@ public sealed class TrainerTests
             using var trainer = new Trainer<WideNet>(net, new Adam(1e-4f), new TrainingOptions { MaxDegreeOfParallelism = threads });
             trainer.TrainBatch(x, y);
             long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < 50; i++)
             {
                 trainer.TrainBatch(x, y);
             }
