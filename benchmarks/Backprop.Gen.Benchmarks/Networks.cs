@@ -13,3 +13,19 @@ public partial class SmallBenchNet { }
 /// <summary>784-128-64-10, ReLU: MNIST-shaped.</summary>
 [Network(Layers = new[] { 784, 128, 64, 10 }, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity })]
 public partial class MediumBenchNet { }
+
+/// <summary>W1: 8-4-1, ReLU hidden, Sigmoid output, MSE.</summary>
+[Network(Layers = new[] { 8, 4, 1 }, Activations = new[] { Activation.ReLU, Activation.Sigmoid })]
+public partial class W1Net { }
+
+/// <summary>W2: 64-32-16-1, Tanh hidden, Identity output.</summary>
+[Network(Layers = new[] { 64, 32, 16, 1 }, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity })]
+public partial class W2Net { }
+
+/// <summary>W3: 784-128-64-10, ReLU hidden, Identity output.</summary>
+[Network(Layers = new[] { 784, 128, 64, 10 }, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Identity })]
+public partial class W3Net { }
+
+/// <summary>W5, the SimpleChains.jl benchmark: 4-32-16-4, Tanh, Tanh, Identity.</summary>
+[Network(Layers = new[] { 4, 32, 16, 4 }, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity })]
+public partial class W5Net { }

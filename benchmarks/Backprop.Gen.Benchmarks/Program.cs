@@ -1,5 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using Backprop.Benchmarks;
+using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 
-// Run all:      dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks
-// Run a subset: dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*Threads*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// Quick run (a few minutes): dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*Workload*' '*MachineLimit*'
+// Full run:                  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*'
+// Threading crossover:       dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*Threads*'
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Flops).Assembly).Run(args);
+PrintRates(summaries.SelectMany(summary => summary.Reports).ToList());
+
+// Examples per second and GFLOP/s from the per-example means, next to the machine limit measured in the same run.
+static void PrintRates(List<BenchmarkReport> reports)
+{
+    var flopsPerExample = new Dictionary<string, long>
+    {
+        ["W1_Tiny_8_4_1"] = Flops.Training(new[] { 8, 4, 1 }),
+        ["W2_Small_64_32_16_1"] = Flops.Training(new[] { 64, 32, 16, 1 }),
+        ["W3_Medium_784_128_64_10"] = Flops.Training(new[] { 784, 128, 64, 10 }),
+        ["W5_SimpleChains_4_32_16_4"] = Flops.Training(new[] { 4, 32, 16, 4 }),
+        ["W4_Predict_8_4_1"] = Flops.Forward(new[] { 8, 4, 1 }),
+        ["W4_Predict_784_128_64_10"] = Flops.Forward(new[] { 784, 128, 64, 10 }),
+    };
+    double? peak = reports.Where(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == "FmaPeak" && r.ResultStatistics is not null)
+        .Select(r => 1.0 / r.ResultStatistics!.Mean).Cast<double?>().FirstOrDefault();
+    if (peak is { } limit)
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Machine limit (one core, FMA over registers): {limit:F1} GFLOP/s"));
+    }
+
+    Console.WriteLine("| workload | threads | ns per example (or call) | examples/s | GFLOP/s | of one-core limit |");
+    Console.WriteLine("|---|---|---|---|---|---|");
+    foreach (BenchmarkReport report in reports.Where(r => r.ResultStatistics is not null))
+    {
+        string name = report.BenchmarkCase.Descriptor.WorkloadMethod.Name;
+        if (!flopsPerExample.TryGetValue(name, out long flops))
+        {
+            continue;
+        }
+
+        string threads = report.BenchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Threads")?.Value?.ToString() ?? "1";
+        if ((name.StartsWith("W1", StringComparison.Ordinal) || name.StartsWith("W4", StringComparison.Ordinal)) && threads != "1")
+        {
+            continue;
+        }
+
+        double ns = report.ResultStatistics!.Mean;
+        double gflops = flops / ns;
+        string share = peak is { } p ? (gflops / p).ToString("P0", CultureInfo.InvariantCulture) : "-";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {threads} | {ns:F1} | {1e9 / ns:N0} | {gflops:F2} | {share} |"));
+    }
+}

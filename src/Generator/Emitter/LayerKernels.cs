@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+
 namespace Backprop.Generator.Emitter;
 
 /// <summary>
@@ -6,7 +9,16 @@ namespace Backprop.Generator.Emitter;
 /// </summary>
 internal static class LayerKernels
 {
+    /// <summary>
+    /// Layers with at most this many weights are unrolled into straight-line scalar code: they are narrower than a
+    /// vector, so a TensorPrimitives call per input costs more in call overhead than the arithmetic it does
+    /// (LayerKernelBenchmark measures both forms).
+    /// </summary>
+    public const int MaxUnrolledWeights = 64;
+
     private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
+
+    public static bool IsUnrolled(LayerPlan layer) => layer.WeightCount <= MaxUnrolledWeights;
 
     /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
     public static void EmitForwardProduct(SourceWriter writer, LayerPlan layer, string input, bool bias)
@@ -14,7 +26,27 @@ internal static class LayerKernels
         int n = layer.FanOut;
         writer.OpenBlock("for (int row = 0; row < rows; row++)");
         writer.WriteLine($"var x = {input}.Slice(row * {layer.FanIn}, {layer.FanIn});");
-        if (n == 1)
+        if (IsUnrolled(layer))
+        {
+            // A small layer: each output is one unrolled sum over the inputs (W is row-major, so W[k, j] = w[k * n + j]).
+            writer.WriteLine($"var z = {layer.Z}.Slice(row * {n}, {n});");
+            for (int j = 0; j < n; j++)
+            {
+                var terms = new List<string>();
+                if (bias)
+                {
+                    terms.Add($"{layer.B}[{j}]");
+                }
+
+                for (int k = 0; k < layer.FanIn; k++)
+                {
+                    terms.Add($"(x[{k}] * {layer.W}[{(k * n) + j}])");
+                }
+
+                writer.WriteLine($"z[{j}] = {string.Join(" + ", terms)};");
+            }
+        }
+        else if (n == 1)
         {
             // W is a single column, stored contiguously: one dot product per row.
             writer.WriteLine($"{layer.Z}[row] = {Tensor}.Dot(x, {layer.W}){(bias ? $" + {layer.B}[0]" : string.Empty)};");
@@ -42,7 +74,11 @@ internal static class LayerKernels
         int fanIn = layer.FanIn;
         writer.OpenBlock("for (int row = 0; row < rows; row++)");
         writer.WriteLine($"var a = {input}.Slice(row * {fanIn}, {fanIn});");
-        if (n == 1)
+        if (IsUnrolled(layer))
+        {
+            EmitUnrolledBackward(writer, layer, bias, inputGradient);
+        }
+        else if (n == 1)
         {
             // A single output: the row's dZ is a scalar, dW += dz * a and dA_prev = dz * W.
             writer.WriteLine($"var dz = {layer.DZ}[row];");
@@ -85,5 +121,39 @@ internal static class LayerKernels
         }
 
         writer.CloseBlock();
+    }
+
+    // A small layer's backward pass for one row, fully unrolled: dW[k, j] += a[k] dz[j], db[j] += dz[j],
+    // dA_prev[k] = sum_j W[k, j] dz[j].
+    private static void EmitUnrolledBackward(SourceWriter writer, LayerPlan layer, bool bias, string? inputGradient)
+    {
+        int n = layer.FanOut;
+        int fanIn = layer.FanIn;
+        writer.WriteLine($"var dz = {layer.DZ}.Slice(row * {n}, {n});");
+        for (int k = 0; k < fanIn; k++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                writer.WriteLine($"g{layer.W}[{(k * n) + j}] += a[{k}] * dz[{j}];");
+            }
+        }
+
+        if (bias)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                writer.WriteLine($"g{layer.B}[{j}] += dz[{j}];");
+            }
+        }
+
+        if (inputGradient is not null)
+        {
+            writer.WriteLine($"var da = {inputGradient}.Slice(row * {fanIn}, {fanIn});");
+            for (int k = 0; k < fanIn; k++)
+            {
+                string[] terms = Enumerable.Range(0, n).Select(j => $"{layer.W}[{(k * n) + j}] * dz[{j}]").ToArray();
+                writer.WriteLine($"da[{k}] = {(n == 1 ? terms[0] : string.Join(" + ", terms.Select(term => $"({term})")))};");
+            }
+        }
     }
 }

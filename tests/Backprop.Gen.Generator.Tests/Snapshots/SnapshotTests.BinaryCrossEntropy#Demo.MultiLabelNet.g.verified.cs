@@ -217,11 +217,13 @@ namespace Demo
             {
                 var x = inputs.Slice(row * 5, 5);
                 var z = z1.Slice(row * 7, 7);
-                b1.CopyTo(z);
-                for (int k = 0; k < 5; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 7, 7), x[k], z, z);
-                }
+                z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[7]) + (x[2] * w1[14]) + (x[3] * w1[21]) + (x[4] * w1[28]);
+                z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[8]) + (x[2] * w1[15]) + (x[3] * w1[22]) + (x[4] * w1[29]);
+                z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[9]) + (x[2] * w1[16]) + (x[3] * w1[23]) + (x[4] * w1[30]);
+                z[3] = b1[3] + (x[0] * w1[3]) + (x[1] * w1[10]) + (x[2] * w1[17]) + (x[3] * w1[24]) + (x[4] * w1[31]);
+                z[4] = b1[4] + (x[0] * w1[4]) + (x[1] * w1[11]) + (x[2] * w1[18]) + (x[3] * w1[25]) + (x[4] * w1[32]);
+                z[5] = b1[5] + (x[0] * w1[5]) + (x[1] * w1[12]) + (x[2] * w1[19]) + (x[3] * w1[26]) + (x[4] * w1[33]);
+                z[6] = b1[6] + (x[0] * w1[6]) + (x[1] * w1[13]) + (x[2] * w1[20]) + (x[3] * w1[27]) + (x[4] * w1[34]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
@@ -235,11 +237,9 @@ namespace Demo
             {
                 var x = a1.Slice(row * 7, 7);
                 var z = z2.Slice(row * 3, 3);
-                b2.CopyTo(z);
-                for (int k = 0; k < 7; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(k * 3, 3), x[k], z, z);
-                }
+                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[3]) + (x[2] * w2[6]) + (x[3] * w2[9]) + (x[4] * w2[12]) + (x[5] * w2[15]) + (x[6] * w2[18]);
+                z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[4]) + (x[2] * w2[7]) + (x[3] * w2[10]) + (x[4] * w2[13]) + (x[5] * w2[16]) + (x[6] * w2[19]);
+                z[2] = b2[2] + (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]) + (x[6] * w2[20]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z2, a2);
@@ -271,18 +271,38 @@ namespace Demo
             {
                 var a = a1.Slice(row * 7, 7);
                 var dz = dz2.Slice(row * 3, 3);
-                for (int k = 0; k < 7; k++)
-                {
-                    var gradientRow = gw2.Slice(k * 3, 3);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
+                gw2[0] += a[0] * dz[0];
+                gw2[1] += a[0] * dz[1];
+                gw2[2] += a[0] * dz[2];
+                gw2[3] += a[1] * dz[0];
+                gw2[4] += a[1] * dz[1];
+                gw2[5] += a[1] * dz[2];
+                gw2[6] += a[2] * dz[0];
+                gw2[7] += a[2] * dz[1];
+                gw2[8] += a[2] * dz[2];
+                gw2[9] += a[3] * dz[0];
+                gw2[10] += a[3] * dz[1];
+                gw2[11] += a[3] * dz[2];
+                gw2[12] += a[4] * dz[0];
+                gw2[13] += a[4] * dz[1];
+                gw2[14] += a[4] * dz[2];
+                gw2[15] += a[5] * dz[0];
+                gw2[16] += a[5] * dz[1];
+                gw2[17] += a[5] * dz[2];
+                gw2[18] += a[6] * dz[0];
+                gw2[19] += a[6] * dz[1];
+                gw2[20] += a[6] * dz[2];
+                gb2[0] += dz[0];
+                gb2[1] += dz[1];
+                gb2[2] += dz[2];
                 var da = dz1.Slice(row * 7, 7);
-                for (int k = 0; k < 7; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w2.Slice(k * 3, 3), dz);
-                }
+                da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]) + (w2[2] * dz[2]);
+                da[1] = (w2[3] * dz[0]) + (w2[4] * dz[1]) + (w2[5] * dz[2]);
+                da[2] = (w2[6] * dz[0]) + (w2[7] * dz[1]) + (w2[8] * dz[2]);
+                da[3] = (w2[9] * dz[0]) + (w2[10] * dz[1]) + (w2[11] * dz[2]);
+                da[4] = (w2[12] * dz[0]) + (w2[13] * dz[1]) + (w2[14] * dz[2]);
+                da[5] = (w2[15] * dz[0]) + (w2[16] * dz[1]) + (w2[17] * dz[2]);
+                da[6] = (w2[18] * dz[0]) + (w2[19] * dz[1]) + (w2[20] * dz[2]);
             }
 
             // dZ1 = dA1 (*) (1 - A1^2), in place.
@@ -295,13 +315,48 @@ namespace Demo
             {
                 var a = inputs.Slice(row * 5, 5);
                 var dz = dz1.Slice(row * 7, 7);
-                for (int k = 0; k < 5; k++)
-                {
-                    var gradientRow = gw1.Slice(k * 7, 7);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                gw1[0] += a[0] * dz[0];
+                gw1[1] += a[0] * dz[1];
+                gw1[2] += a[0] * dz[2];
+                gw1[3] += a[0] * dz[3];
+                gw1[4] += a[0] * dz[4];
+                gw1[5] += a[0] * dz[5];
+                gw1[6] += a[0] * dz[6];
+                gw1[7] += a[1] * dz[0];
+                gw1[8] += a[1] * dz[1];
+                gw1[9] += a[1] * dz[2];
+                gw1[10] += a[1] * dz[3];
+                gw1[11] += a[1] * dz[4];
+                gw1[12] += a[1] * dz[5];
+                gw1[13] += a[1] * dz[6];
+                gw1[14] += a[2] * dz[0];
+                gw1[15] += a[2] * dz[1];
+                gw1[16] += a[2] * dz[2];
+                gw1[17] += a[2] * dz[3];
+                gw1[18] += a[2] * dz[4];
+                gw1[19] += a[2] * dz[5];
+                gw1[20] += a[2] * dz[6];
+                gw1[21] += a[3] * dz[0];
+                gw1[22] += a[3] * dz[1];
+                gw1[23] += a[3] * dz[2];
+                gw1[24] += a[3] * dz[3];
+                gw1[25] += a[3] * dz[4];
+                gw1[26] += a[3] * dz[5];
+                gw1[27] += a[3] * dz[6];
+                gw1[28] += a[4] * dz[0];
+                gw1[29] += a[4] * dz[1];
+                gw1[30] += a[4] * dz[2];
+                gw1[31] += a[4] * dz[3];
+                gw1[32] += a[4] * dz[4];
+                gw1[33] += a[4] * dz[5];
+                gw1[34] += a[4] * dz[6];
+                gb1[0] += dz[0];
+                gb1[1] += dz[1];
+                gb1[2] += dz[2];
+                gb1[3] += dz[3];
+                gb1[4] += dz[4];
+                gb1[5] += dz[5];
+                gb1[6] += dz[6];
             }
         }
     }

@@ -313,11 +313,9 @@ namespace Demo
             {
                 var x = a4.Slice(row * 8, 8);
                 var z = z5.Slice(row * 3, 3);
-                b5.CopyTo(z);
-                for (int k = 0; k < 8; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w5.Slice(k * 3, 3), x[k], z, z);
-                }
+                z[0] = b5[0] + (x[0] * w5[0]) + (x[1] * w5[3]) + (x[2] * w5[6]) + (x[3] * w5[9]) + (x[4] * w5[12]) + (x[5] * w5[15]) + (x[6] * w5[18]) + (x[7] * w5[21]);
+                z[1] = b5[1] + (x[0] * w5[1]) + (x[1] * w5[4]) + (x[2] * w5[7]) + (x[3] * w5[10]) + (x[4] * w5[13]) + (x[5] * w5[16]) + (x[6] * w5[19]) + (x[7] * w5[22]);
+                z[2] = b5[2] + (x[0] * w5[2]) + (x[1] * w5[5]) + (x[2] * w5[8]) + (x[3] * w5[11]) + (x[4] * w5[14]) + (x[5] * w5[17]) + (x[6] * w5[20]) + (x[7] * w5[23]);
             }
         }
 
@@ -349,18 +347,42 @@ namespace Demo
             {
                 var a = a4.Slice(row * 8, 8);
                 var dz = dz5.Slice(row * 3, 3);
-                for (int k = 0; k < 8; k++)
-                {
-                    var gradientRow = gw5.Slice(k * 3, 3);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb5, dz, gb5);
+                gw5[0] += a[0] * dz[0];
+                gw5[1] += a[0] * dz[1];
+                gw5[2] += a[0] * dz[2];
+                gw5[3] += a[1] * dz[0];
+                gw5[4] += a[1] * dz[1];
+                gw5[5] += a[1] * dz[2];
+                gw5[6] += a[2] * dz[0];
+                gw5[7] += a[2] * dz[1];
+                gw5[8] += a[2] * dz[2];
+                gw5[9] += a[3] * dz[0];
+                gw5[10] += a[3] * dz[1];
+                gw5[11] += a[3] * dz[2];
+                gw5[12] += a[4] * dz[0];
+                gw5[13] += a[4] * dz[1];
+                gw5[14] += a[4] * dz[2];
+                gw5[15] += a[5] * dz[0];
+                gw5[16] += a[5] * dz[1];
+                gw5[17] += a[5] * dz[2];
+                gw5[18] += a[6] * dz[0];
+                gw5[19] += a[6] * dz[1];
+                gw5[20] += a[6] * dz[2];
+                gw5[21] += a[7] * dz[0];
+                gw5[22] += a[7] * dz[1];
+                gw5[23] += a[7] * dz[2];
+                gb5[0] += dz[0];
+                gb5[1] += dz[1];
+                gb5[2] += dz[2];
                 var da = dz4.Slice(row * 8, 8);
-                for (int k = 0; k < 8; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w5.Slice(k * 3, 3), dz);
-                }
+                da[0] = (w5[0] * dz[0]) + (w5[1] * dz[1]) + (w5[2] * dz[2]);
+                da[1] = (w5[3] * dz[0]) + (w5[4] * dz[1]) + (w5[5] * dz[2]);
+                da[2] = (w5[6] * dz[0]) + (w5[7] * dz[1]) + (w5[8] * dz[2]);
+                da[3] = (w5[9] * dz[0]) + (w5[10] * dz[1]) + (w5[11] * dz[2]);
+                da[4] = (w5[12] * dz[0]) + (w5[13] * dz[1]) + (w5[14] * dz[2]);
+                da[5] = (w5[15] * dz[0]) + (w5[16] * dz[1]) + (w5[17] * dz[2]);
+                da[6] = (w5[18] * dz[0]) + (w5[19] * dz[1]) + (w5[20] * dz[2]);
+                da[7] = (w5[21] * dz[0]) + (w5[22] * dz[1]) + (w5[23] * dz[2]);
             }
 
             // dZ4 = dA4 (*) A4 (1 - A4), in place.

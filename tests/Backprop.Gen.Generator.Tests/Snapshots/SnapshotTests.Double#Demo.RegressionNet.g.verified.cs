@@ -234,7 +234,8 @@ namespace Demo
             for (int row = 0; row < rows; row++)
             {
                 var x = a1.Slice(row * 16, 16);
-                z2[row] = global::System.Numerics.Tensors.TensorPrimitives.Dot(x, w2) + b2[0];
+                var z = z2.Slice(row * 1, 1);
+                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]) + (x[3] * w2[3]) + (x[4] * w2[4]) + (x[5] * w2[5]) + (x[6] * w2[6]) + (x[7] * w2[7]) + (x[8] * w2[8]) + (x[9] * w2[9]) + (x[10] * w2[10]) + (x[11] * w2[11]) + (x[12] * w2[12]) + (x[13] * w2[13]) + (x[14] * w2[14]) + (x[15] * w2[15]);
             }
         }
 
@@ -265,10 +266,41 @@ namespace Demo
             for (int row = 0; row < rows; row++)
             {
                 var a = a1.Slice(row * 16, 16);
-                var dz = dz2[row];
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, dz, gw2, gw2);
-                gb2[0] += dz;
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(w2, dz, dz1.Slice(row * 16, 16));
+                var dz = dz2.Slice(row * 1, 1);
+                gw2[0] += a[0] * dz[0];
+                gw2[1] += a[1] * dz[0];
+                gw2[2] += a[2] * dz[0];
+                gw2[3] += a[3] * dz[0];
+                gw2[4] += a[4] * dz[0];
+                gw2[5] += a[5] * dz[0];
+                gw2[6] += a[6] * dz[0];
+                gw2[7] += a[7] * dz[0];
+                gw2[8] += a[8] * dz[0];
+                gw2[9] += a[9] * dz[0];
+                gw2[10] += a[10] * dz[0];
+                gw2[11] += a[11] * dz[0];
+                gw2[12] += a[12] * dz[0];
+                gw2[13] += a[13] * dz[0];
+                gw2[14] += a[14] * dz[0];
+                gw2[15] += a[15] * dz[0];
+                gb2[0] += dz[0];
+                var da = dz1.Slice(row * 16, 16);
+                da[0] = w2[0] * dz[0];
+                da[1] = w2[1] * dz[0];
+                da[2] = w2[2] * dz[0];
+                da[3] = w2[3] * dz[0];
+                da[4] = w2[4] * dz[0];
+                da[5] = w2[5] * dz[0];
+                da[6] = w2[6] * dz[0];
+                da[7] = w2[7] * dz[0];
+                da[8] = w2[8] * dz[0];
+                da[9] = w2[9] * dz[0];
+                da[10] = w2[10] * dz[0];
+                da[11] = w2[11] * dz[0];
+                da[12] = w2[12] * dz[0];
+                da[13] = w2[13] * dz[0];
+                da[14] = w2[14] * dz[0];
+                da[15] = w2[15] * dz[0];
             }
 
             // dZ1 = dA1 (*) (1 - A1^2), in place.

@@ -215,11 +215,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         {
             var x = inputs.Slice(row * 2, 2);
             var z = z1.Slice(row * 2, 2);
-            b1.CopyTo(z);
-            for (int k = 0; k < 2; k++)
-            {
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 2, 2), x[k], z, z);
-            }
+            z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[2]);
+            z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[3]);
         }
 
         global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
@@ -233,11 +230,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         {
             var x = a1.Slice(row * 2, 2);
             var z = z2.Slice(row * 2, 2);
-            b2.CopyTo(z);
-            for (int k = 0; k < 2; k++)
-            {
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(k * 2, 2), x[k], z, z);
-            }
+            z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[2]);
+            z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[3]);
         }
 
         global::Backprop.ActivationKernels.SoftmaxRows(z2, a2, 2);
@@ -269,18 +263,15 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         {
             var a = a1.Slice(row * 2, 2);
             var dz = dz2.Slice(row * 2, 2);
-            for (int k = 0; k < 2; k++)
-            {
-                var gradientRow = gw2.Slice(k * 2, 2);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-            }
-
-            global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
+            gw2[0] += a[0] * dz[0];
+            gw2[1] += a[0] * dz[1];
+            gw2[2] += a[1] * dz[0];
+            gw2[3] += a[1] * dz[1];
+            gb2[0] += dz[0];
+            gb2[1] += dz[1];
             var da = dz1.Slice(row * 2, 2);
-            for (int k = 0; k < 2; k++)
-            {
-                da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w2.Slice(k * 2, 2), dz);
-            }
+            da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]);
+            da[1] = (w2[2] * dz[0]) + (w2[3] * dz[1]);
         }
 
         // dZ1 = dA1 (*) (1 - A1^2), in place.
@@ -293,13 +284,12 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         {
             var a = inputs.Slice(row * 2, 2);
             var dz = dz1.Slice(row * 2, 2);
-            for (int k = 0; k < 2; k++)
-            {
-                var gradientRow = gw1.Slice(k * 2, 2);
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-            }
-
-            global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+            gw1[0] += a[0] * dz[0];
+            gw1[1] += a[0] * dz[1];
+            gw1[2] += a[1] * dz[0];
+            gw1[3] += a[1] * dz[1];
+            gb1[0] += dz[0];
+            gb1[1] += dz[1];
         }
     }
 }

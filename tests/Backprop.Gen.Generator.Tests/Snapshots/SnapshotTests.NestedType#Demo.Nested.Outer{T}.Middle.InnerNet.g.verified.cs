@@ -213,11 +213,9 @@ namespace Demo.Nested
                     {
                         var x = inputs.Slice(row * 3, 3);
                         var z = z1.Slice(row * 3, 3);
-                        b1.CopyTo(z);
-                        for (int k = 0; k < 3; k++)
-                        {
-                            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 3, 3), x[k], z, z);
-                        }
+                        z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[3]) + (x[2] * w1[6]);
+                        z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[4]) + (x[2] * w1[7]);
+                        z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[5]) + (x[2] * w1[8]);
                     }
                 }
 
@@ -246,13 +244,18 @@ namespace Demo.Nested
                     {
                         var a = inputs.Slice(row * 3, 3);
                         var dz = dz1.Slice(row * 3, 3);
-                        for (int k = 0; k < 3; k++)
-                        {
-                            var gradientRow = gw1.Slice(k * 3, 3);
-                            global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                        }
-
-                        global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                        gw1[0] += a[0] * dz[0];
+                        gw1[1] += a[0] * dz[1];
+                        gw1[2] += a[0] * dz[2];
+                        gw1[3] += a[1] * dz[0];
+                        gw1[4] += a[1] * dz[1];
+                        gw1[5] += a[1] * dz[2];
+                        gw1[6] += a[2] * dz[0];
+                        gw1[7] += a[2] * dz[1];
+                        gw1[8] += a[2] * dz[2];
+                        gb1[0] += dz[0];
+                        gb1[1] += dz[1];
+                        gb1[2] += dz[2];
                     }
                 }
             }

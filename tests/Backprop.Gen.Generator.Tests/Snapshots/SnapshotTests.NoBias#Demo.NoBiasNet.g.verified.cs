@@ -212,11 +212,12 @@ namespace Demo
             {
                 var x = inputs.Slice(row * 4, 4);
                 var z = z1.Slice(row * 6, 6);
-                z.Clear();
-                for (int k = 0; k < 4; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 6, 6), x[k], z, z);
-                }
+                z[0] = (x[0] * w1[0]) + (x[1] * w1[6]) + (x[2] * w1[12]) + (x[3] * w1[18]);
+                z[1] = (x[0] * w1[1]) + (x[1] * w1[7]) + (x[2] * w1[13]) + (x[3] * w1[19]);
+                z[2] = (x[0] * w1[2]) + (x[1] * w1[8]) + (x[2] * w1[14]) + (x[3] * w1[20]);
+                z[3] = (x[0] * w1[3]) + (x[1] * w1[9]) + (x[2] * w1[15]) + (x[3] * w1[21]);
+                z[4] = (x[0] * w1[4]) + (x[1] * w1[10]) + (x[2] * w1[16]) + (x[3] * w1[22]);
+                z[5] = (x[0] * w1[5]) + (x[1] * w1[11]) + (x[2] * w1[17]) + (x[3] * w1[23]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z1, a1);
@@ -229,11 +230,9 @@ namespace Demo
             {
                 var x = a1.Slice(row * 6, 6);
                 var z = z2.Slice(row * 3, 3);
-                z.Clear();
-                for (int k = 0; k < 6; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(k * 3, 3), x[k], z, z);
-                }
+                z[0] = (x[0] * w2[0]) + (x[1] * w2[3]) + (x[2] * w2[6]) + (x[3] * w2[9]) + (x[4] * w2[12]) + (x[5] * w2[15]);
+                z[1] = (x[0] * w2[1]) + (x[1] * w2[4]) + (x[2] * w2[7]) + (x[3] * w2[10]) + (x[4] * w2[13]) + (x[5] * w2[16]);
+                z[2] = (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]);
             }
 
             global::Backprop.ActivationKernels.SoftmaxRows(z2, a2, 3);
@@ -267,17 +266,31 @@ namespace Demo
             {
                 var a = a1.Slice(row * 6, 6);
                 var dz = dz2.Slice(row * 3, 3);
-                for (int k = 0; k < 6; k++)
-                {
-                    var gradientRow = gw2.Slice(k * 3, 3);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
+                gw2[0] += a[0] * dz[0];
+                gw2[1] += a[0] * dz[1];
+                gw2[2] += a[0] * dz[2];
+                gw2[3] += a[1] * dz[0];
+                gw2[4] += a[1] * dz[1];
+                gw2[5] += a[1] * dz[2];
+                gw2[6] += a[2] * dz[0];
+                gw2[7] += a[2] * dz[1];
+                gw2[8] += a[2] * dz[2];
+                gw2[9] += a[3] * dz[0];
+                gw2[10] += a[3] * dz[1];
+                gw2[11] += a[3] * dz[2];
+                gw2[12] += a[4] * dz[0];
+                gw2[13] += a[4] * dz[1];
+                gw2[14] += a[4] * dz[2];
+                gw2[15] += a[5] * dz[0];
+                gw2[16] += a[5] * dz[1];
+                gw2[17] += a[5] * dz[2];
                 var da = dz1.Slice(row * 6, 6);
-                for (int k = 0; k < 6; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w2.Slice(k * 3, 3), dz);
-                }
+                da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]) + (w2[2] * dz[2]);
+                da[1] = (w2[3] * dz[0]) + (w2[4] * dz[1]) + (w2[5] * dz[2]);
+                da[2] = (w2[6] * dz[0]) + (w2[7] * dz[1]) + (w2[8] * dz[2]);
+                da[3] = (w2[9] * dz[0]) + (w2[10] * dz[1]) + (w2[11] * dz[2]);
+                da[4] = (w2[12] * dz[0]) + (w2[13] * dz[1]) + (w2[14] * dz[2]);
+                da[5] = (w2[15] * dz[0]) + (w2[16] * dz[1]) + (w2[17] * dz[2]);
             }
 
             // dZ1 = dA1 (*) A1 (1 - A1), in place.
@@ -289,11 +302,30 @@ namespace Demo
             {
                 var a = inputs.Slice(row * 4, 4);
                 var dz = dz1.Slice(row * 6, 6);
-                for (int k = 0; k < 4; k++)
-                {
-                    var gradientRow = gw1.Slice(k * 6, 6);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
+                gw1[0] += a[0] * dz[0];
+                gw1[1] += a[0] * dz[1];
+                gw1[2] += a[0] * dz[2];
+                gw1[3] += a[0] * dz[3];
+                gw1[4] += a[0] * dz[4];
+                gw1[5] += a[0] * dz[5];
+                gw1[6] += a[1] * dz[0];
+                gw1[7] += a[1] * dz[1];
+                gw1[8] += a[1] * dz[2];
+                gw1[9] += a[1] * dz[3];
+                gw1[10] += a[1] * dz[4];
+                gw1[11] += a[1] * dz[5];
+                gw1[12] += a[2] * dz[0];
+                gw1[13] += a[2] * dz[1];
+                gw1[14] += a[2] * dz[2];
+                gw1[15] += a[2] * dz[3];
+                gw1[16] += a[2] * dz[4];
+                gw1[17] += a[2] * dz[5];
+                gw1[18] += a[3] * dz[0];
+                gw1[19] += a[3] * dz[1];
+                gw1[20] += a[3] * dz[2];
+                gw1[21] += a[3] * dz[3];
+                gw1[22] += a[3] * dz[4];
+                gw1[23] += a[3] * dz[5];
             }
         }
     }

@@ -217,11 +217,10 @@ namespace Demo
             {
                 var x = inputs.Slice(row * 8, 8);
                 var z = z1.Slice(row * 4, 4);
-                b1.CopyTo(z);
-                for (int k = 0; k < 8; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 4, 4), x[k], z, z);
-                }
+                z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[4]) + (x[2] * w1[8]) + (x[3] * w1[12]) + (x[4] * w1[16]) + (x[5] * w1[20]) + (x[6] * w1[24]) + (x[7] * w1[28]);
+                z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[5]) + (x[2] * w1[9]) + (x[3] * w1[13]) + (x[4] * w1[17]) + (x[5] * w1[21]) + (x[6] * w1[25]) + (x[7] * w1[29]);
+                z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[6]) + (x[2] * w1[10]) + (x[3] * w1[14]) + (x[4] * w1[18]) + (x[5] * w1[22]) + (x[6] * w1[26]) + (x[7] * w1[30]);
+                z[3] = b1[3] + (x[0] * w1[3]) + (x[1] * w1[7]) + (x[2] * w1[11]) + (x[3] * w1[15]) + (x[4] * w1[19]) + (x[5] * w1[23]) + (x[6] * w1[27]) + (x[7] * w1[31]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
@@ -234,7 +233,8 @@ namespace Demo
             for (int row = 0; row < rows; row++)
             {
                 var x = a1.Slice(row * 4, 4);
-                z2[row] = global::System.Numerics.Tensors.TensorPrimitives.Dot(x, w2) + b2[0];
+                var z = z2.Slice(row * 1, 1);
+                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]) + (x[3] * w2[3]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z2, a2);
@@ -268,10 +268,17 @@ namespace Demo
             for (int row = 0; row < rows; row++)
             {
                 var a = a1.Slice(row * 4, 4);
-                var dz = dz2[row];
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, dz, gw2, gw2);
-                gb2[0] += dz;
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(w2, dz, dz1.Slice(row * 4, 4));
+                var dz = dz2.Slice(row * 1, 1);
+                gw2[0] += a[0] * dz[0];
+                gw2[1] += a[1] * dz[0];
+                gw2[2] += a[2] * dz[0];
+                gw2[3] += a[3] * dz[0];
+                gb2[0] += dz[0];
+                var da = dz1.Slice(row * 4, 4);
+                da[0] = w2[0] * dz[0];
+                da[1] = w2[1] * dz[0];
+                da[2] = w2[2] * dz[0];
+                da[3] = w2[3] * dz[0];
             }
 
             // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
@@ -284,13 +291,42 @@ namespace Demo
             {
                 var a = inputs.Slice(row * 8, 8);
                 var dz = dz1.Slice(row * 4, 4);
-                for (int k = 0; k < 8; k++)
-                {
-                    var gradientRow = gw1.Slice(k * 4, 4);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                gw1[0] += a[0] * dz[0];
+                gw1[1] += a[0] * dz[1];
+                gw1[2] += a[0] * dz[2];
+                gw1[3] += a[0] * dz[3];
+                gw1[4] += a[1] * dz[0];
+                gw1[5] += a[1] * dz[1];
+                gw1[6] += a[1] * dz[2];
+                gw1[7] += a[1] * dz[3];
+                gw1[8] += a[2] * dz[0];
+                gw1[9] += a[2] * dz[1];
+                gw1[10] += a[2] * dz[2];
+                gw1[11] += a[2] * dz[3];
+                gw1[12] += a[3] * dz[0];
+                gw1[13] += a[3] * dz[1];
+                gw1[14] += a[3] * dz[2];
+                gw1[15] += a[3] * dz[3];
+                gw1[16] += a[4] * dz[0];
+                gw1[17] += a[4] * dz[1];
+                gw1[18] += a[4] * dz[2];
+                gw1[19] += a[4] * dz[3];
+                gw1[20] += a[5] * dz[0];
+                gw1[21] += a[5] * dz[1];
+                gw1[22] += a[5] * dz[2];
+                gw1[23] += a[5] * dz[3];
+                gw1[24] += a[6] * dz[0];
+                gw1[25] += a[6] * dz[1];
+                gw1[26] += a[6] * dz[2];
+                gw1[27] += a[6] * dz[3];
+                gw1[28] += a[7] * dz[0];
+                gw1[29] += a[7] * dz[1];
+                gw1[30] += a[7] * dz[2];
+                gw1[31] += a[7] * dz[3];
+                gb1[0] += dz[0];
+                gb1[1] += dz[1];
+                gb1[2] += dz[2];
+                gb1[3] += dz[3];
             }
         }
     }

@@ -230,11 +230,9 @@ namespace Demo
             {
                 var x = inputs.Slice(row * 2, 2);
                 var z = z1.Slice(row * 3, 3);
-                b1.CopyTo(z);
-                for (int k = 0; k < 2; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 3, 3), x[k], z, z);
-                }
+                z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[3]);
+                z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[4]);
+                z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[5]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
@@ -247,7 +245,8 @@ namespace Demo
             for (int row = 0; row < rows; row++)
             {
                 var x = a1.Slice(row * 3, 3);
-                z2[row] = global::System.Numerics.Tensors.TensorPrimitives.Dot(x, w2) + b2[0];
+                var z = z2.Slice(row * 1, 1);
+                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]);
             }
 
             global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z2, a2);
@@ -281,10 +280,15 @@ namespace Demo
             for (int row = 0; row < rows; row++)
             {
                 var a = a1.Slice(row * 3, 3);
-                var dz = dz2[row];
-                global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(a, dz, gw2, gw2);
-                gb2[0] += dz;
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(w2, dz, dz1.Slice(row * 3, 3));
+                var dz = dz2.Slice(row * 1, 1);
+                gw2[0] += a[0] * dz[0];
+                gw2[1] += a[1] * dz[0];
+                gw2[2] += a[2] * dz[0];
+                gb2[0] += dz[0];
+                var da = dz1.Slice(row * 3, 3);
+                da[0] = w2[0] * dz[0];
+                da[1] = w2[1] * dz[0];
+                da[2] = w2[2] * dz[0];
             }
 
             // dZ1 = dA1 (*) (1 - A1^2), in place.
@@ -297,13 +301,15 @@ namespace Demo
             {
                 var a = inputs.Slice(row * 2, 2);
                 var dz = dz1.Slice(row * 3, 3);
-                for (int k = 0; k < 2; k++)
-                {
-                    var gradientRow = gw1.Slice(k * 3, 3);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                gw1[0] += a[0] * dz[0];
+                gw1[1] += a[0] * dz[1];
+                gw1[2] += a[0] * dz[2];
+                gw1[3] += a[1] * dz[0];
+                gw1[4] += a[1] * dz[1];
+                gw1[5] += a[1] * dz[2];
+                gb1[0] += dz[0];
+                gb1[1] += dz[1];
+                gb1[2] += dz[2];
             }
         }
     }
