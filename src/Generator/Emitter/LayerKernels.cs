@@ -21,9 +21,28 @@ internal static class LayerKernels
     public static bool IsUnrolled(LayerPlan layer) => layer.WeightCount <= MaxUnrolledWeights;
 
     /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
-    public static void EmitForwardProduct(SourceWriter writer, LayerPlan layer, string input, bool bias)
+    /// <summary>
+    /// Float layers at least this wide use the register-blocked <c>DenseKernels.MultiplyAdd</c> (4 rows x 16 columns
+    /// in registers) for <c>A * W</c> (WideLayerKernelBenchmark measures it against the call per row).
+    /// </summary>
+    public const int MinBlockedColumns = 16;
+
+    public static bool IsBlocked(LayerPlan layer, bool single) => single && !IsUnrolled(layer) && layer.FanOut >= MinBlockedColumns;
+
+    public static void EmitForwardProduct(SourceWriter writer, LayerPlan layer, string input, bool bias, bool single)
     {
         int n = layer.FanOut;
+        if (IsBlocked(layer, single))
+        {
+            // A wide layer: start every row from the bias, then one register-blocked product for the whole block.
+            writer.OpenBlock("for (int row = 0; row < rows; row++)");
+            writer.WriteLine(bias ? $"{layer.B}.CopyTo({layer.Z}.Slice(row * {n}, {n}));" : $"{layer.Z}.Slice(row * {n}, {n}).Clear();");
+            writer.CloseBlock();
+            writer.WriteLine();
+            writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAdd({input}, rows, {layer.FanIn}, {layer.W}, {n}, {layer.Z});");
+            return;
+        }
+
         writer.OpenBlock("for (int row = 0; row < rows; row++)");
         writer.WriteLine($"var x = {input}.Slice(row * {layer.FanIn}, {layer.FanIn});");
         if (IsUnrolled(layer))

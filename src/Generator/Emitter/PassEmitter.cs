@@ -40,7 +40,7 @@ internal static class PassEmitter
                 writer.WriteLine($"var {layer.A} = buffer.Slice(A{layer.Index}Offset, rows * {layer.FanOut});");
             }
 
-            LayerKernels.EmitForwardProduct(writer, layer, input, plan.Spec.Bias);
+            LayerKernels.EmitForwardProduct(writer, layer, input, plan.Spec.Bias, plan.Element == ElementTypeSyntax.Single);
             ActivationSyntax.EmitForward(writer, layer, t);
             input = layer.A;
         }

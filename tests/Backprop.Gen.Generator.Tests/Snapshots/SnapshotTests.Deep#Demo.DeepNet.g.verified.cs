@@ -239,14 +239,10 @@ namespace Demo
             var a1 = buffer.Slice(A1Offset, rows * 32);
             for (int row = 0; row < rows; row++)
             {
-                var x = inputs.Slice(row * 16, 16);
-                var z = z1.Slice(row * 32, 32);
-                b1.CopyTo(z);
-                for (int k = 0; k < 16; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 32, 32), x[k], z, z);
-                }
+                b1.CopyTo(z1.Slice(row * 32, 32));
             }
+
+            global::Backprop.DenseKernels.MultiplyAdd(inputs, rows, 16, w1, 32, z1);
 
             global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
 
@@ -257,14 +253,10 @@ namespace Demo
             var a2 = buffer.Slice(A2Offset, rows * 24);
             for (int row = 0; row < rows; row++)
             {
-                var x = a1.Slice(row * 32, 32);
-                var z = z2.Slice(row * 24, 24);
-                b2.CopyTo(z);
-                for (int k = 0; k < 32; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(k * 24, 24), x[k], z, z);
-                }
+                b2.CopyTo(z2.Slice(row * 24, 24));
             }
+
+            global::Backprop.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 24, z2);
 
             global::Backprop.ActivationKernels.LeakyRelu(z2, a2);
 
@@ -275,14 +267,10 @@ namespace Demo
             var a3 = buffer.Slice(A3Offset, rows * 16);
             for (int row = 0; row < rows; row++)
             {
-                var x = a2.Slice(row * 24, 24);
-                var z = z3.Slice(row * 16, 16);
-                b3.CopyTo(z);
-                for (int k = 0; k < 24; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w3.Slice(k * 16, 16), x[k], z, z);
-                }
+                b3.CopyTo(z3.Slice(row * 16, 16));
             }
+
+            global::Backprop.DenseKernels.MultiplyAdd(a2, rows, 24, w3, 16, z3);
 
             global::System.Numerics.Tensors.TensorPrimitives.Tanh(z3, a3);
 

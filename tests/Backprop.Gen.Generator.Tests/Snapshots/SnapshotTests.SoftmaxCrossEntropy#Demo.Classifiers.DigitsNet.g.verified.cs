@@ -215,14 +215,10 @@ namespace Demo.Classifiers
             var a1 = buffer.Slice(A1Offset, rows * 32);
             for (int row = 0; row < rows; row++)
             {
-                var x = inputs.Slice(row * 64, 64);
-                var z = z1.Slice(row * 32, 32);
-                b1.CopyTo(z);
-                for (int k = 0; k < 64; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 32, 32), x[k], z, z);
-                }
+                b1.CopyTo(z1.Slice(row * 32, 32));
             }
+
+            global::Backprop.DenseKernels.MultiplyAdd(inputs, rows, 64, w1, 32, z1);
 
             global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
 
