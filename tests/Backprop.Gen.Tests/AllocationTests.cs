@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Xunit;
 
 namespace Backprop.Tests;
@@ -45,16 +46,23 @@ public sealed class AllocationTests
             network.Loss(inputs, targets);
             network.Gradient(inputs, targets, gradient);
 
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int repeat = 0; repeat < 20; repeat++)
+            // The runtime itself may allocate once on this thread while it recompiles hot methods (tiered JIT), so
+            // steady state means: some round of 20 calls allocates nothing (our code allocates the same every round).
+            var rounds = new List<long>();
+            for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
             {
-                network.Predict(inputs, outputs);
-                network.Loss(inputs, targets);
-                network.Gradient(inputs, targets, gradient);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int repeat = 0; repeat < 20; repeat++)
+                {
+                    network.Predict(inputs, outputs);
+                    network.Loss(inputs, targets);
+                    network.Gradient(inputs, targets, gradient);
+                }
+
+                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-            Assert.True(allocated == 0, $"{rows} rows: {allocated} bytes allocated in steady state");
+            Assert.True(rounds[^1] == 0, $"{rows} rows: bytes allocated per round of 20 calls: {string.Join(", ", rounds)}");
         }
     }
 }

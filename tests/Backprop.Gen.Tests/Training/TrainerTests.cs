@@ -209,13 +209,22 @@ public sealed class TrainerTests
             net.Initialize(seed: 1);
             using var trainer = new Trainer<WideNet>(net, new Adam(1e-4f), new TrainingOptions { MaxDegreeOfParallelism = threads });
             trainer.TrainBatch(x, y);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++)
+
+            // As in AllocationTests: the runtime may allocate once while it recompiles hot methods; some round of
+            // 20 steps must allocate nothing.
+            var rounds = new List<long>();
+            for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != 0); round++)
             {
-                trainer.TrainBatch(x, y);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 20; i++)
+                {
+                    trainer.TrainBatch(x, y);
+                }
+
+                rounds.Add(GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.True(rounds[^1] == 0, $"{threads} threads: bytes per round of 20 steps: {string.Join(", ", rounds)}");
         }
     }
 
