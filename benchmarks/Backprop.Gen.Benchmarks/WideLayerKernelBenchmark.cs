@@ -7,13 +7,14 @@ namespace Backprop.Benchmarks;
 /// <summary>
 /// The forward product of a wide layer (784 -> 128, the first layer of W3) over a block of 64 rows, in the two forms
 /// the generator can emit: a TensorPrimitives multiply-add per input row of W (the general form), and the
-/// register-blocked <see cref="DenseKernels.MultiplyAdd"/>. Mean is per row; the Ratio column is the decision.
+/// register-blocked <see cref="DenseKernels.MultiplyAdd"/>; and the weight gradient in the same two forms. Mean is per
+/// row; compare each pair (the Ratio column is against the forward call form).
 /// </summary>
 public class WideLayerKernelBenchmark
 {
     private const int Rows = 64;
 
-    private float[] _x = Array.Empty<float>(), _w = Array.Empty<float>(), _b = Array.Empty<float>(), _z = Array.Empty<float>();
+    private float[] _x = Array.Empty<float>(), _w = Array.Empty<float>(), _b = Array.Empty<float>(), _z = Array.Empty<float>(), _gw = Array.Empty<float>();
 
     [Params(784)]
     public int In { get; set; }
@@ -29,7 +30,8 @@ public class WideLayerKernelBenchmark
         _w = new float[In * Out];
         _b = new float[Out];
         _z = new float[Rows * Out];
-        foreach (float[] array in new[] { _x, _w, _b })
+        _gw = new float[In * Out];
+        foreach (float[] array in new[] { _x, _w, _b, _z })
         {
             for (int i = 0; i < array.Length; i++)
             {
@@ -63,4 +65,24 @@ public class WideLayerKernelBenchmark
 
         DenseKernels.MultiplyAdd(_x, Rows, In, _w, Out, _z);
     }
+
+    /// <summary>The weight gradient dW += A^T dZ over the block, as a rank-1 update per row (the general form).</summary>
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public void WeightGradientTensorPrimitivesForm()
+    {
+        for (int row = 0; row < Rows; row++)
+        {
+            var a = _x.AsSpan(row * In, In);
+            var dz = _z.AsSpan(row * Out, Out);
+            for (int k = 0; k < In; k++)
+            {
+                var gradientRow = _gw.AsSpan(k * Out, Out);
+                TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
+            }
+        }
+    }
+
+    /// <summary>The weight gradient with the register-blocked <see cref="DenseKernels.MultiplyAddTransposed"/>.</summary>
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public void WeightGradientBlockedForm() => DenseKernels.MultiplyAddTransposed(_x, Rows, In, _z, Out, _gw);
 }

@@ -87,10 +87,16 @@ internal static class LayerKernels
     /// Writes <c>dW += A^T dZ</c>, <c>db += column sums of dZ</c> and, when <paramref name="inputGradient"/> is given,
     /// <c>dA_prev = dZ W^T</c>, in one pass over the rows of a block.
     /// </summary>
-    public static void EmitBackwardProducts(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
+    public static void EmitBackwardProducts(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient, bool single)
     {
         int n = layer.FanOut;
         int fanIn = layer.FanIn;
+        if (IsBlocked(layer, single))
+        {
+            EmitBlockedBackward(writer, layer, input, bias, inputGradient);
+            return;
+        }
+
         writer.OpenBlock("for (int row = 0; row < rows; row++)");
         writer.WriteLine($"var a = {input}.Slice(row * {fanIn}, {fanIn});");
         if (IsUnrolled(layer))
@@ -137,6 +143,35 @@ internal static class LayerKernels
                 writer.WriteLine($"da[k] = {Tensor}.Dot({layer.W}.Slice(k * {n}, {n}), dz);");
                 writer.CloseBlock();
             }
+        }
+
+        writer.CloseBlock();
+    }
+
+    // A wide layer: dW += A^T dZ as one register-blocked product for the block of rows; db and dA_prev per row.
+    private static void EmitBlockedBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
+    {
+        int n = layer.FanOut;
+        int fanIn = layer.FanIn;
+        writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAddTransposed({input}, rows, {fanIn}, {layer.DZ}, {n}, g{layer.W});");
+        if (!bias && inputGradient is null)
+        {
+            return;
+        }
+
+        writer.OpenBlock("for (int row = 0; row < rows; row++)");
+        writer.WriteLine($"var dz = {layer.DZ}.Slice(row * {n}, {n});");
+        if (bias)
+        {
+            writer.WriteLine($"{Tensor}.Add(g{layer.B}, dz, g{layer.B});");
+        }
+
+        if (inputGradient is not null)
+        {
+            writer.WriteLine($"var da = {inputGradient}.Slice(row * {fanIn}, {fanIn});");
+            writer.OpenBlock($"for (int k = 0; k < {fanIn}; k++)");
+            writer.WriteLine($"da[k] = {Tensor}.Dot({layer.W}.Slice(k * {n}, {n}), dz);");
+            writer.CloseBlock();
         }
 
         writer.CloseBlock();

@@ -170,6 +170,133 @@ public static class DenseKernels
         }
     }
 
+    /// <summary>
+    /// Adds the product of the transpose of <paramref name="a"/> and <paramref name="d"/> to <paramref name="g"/>:
+    /// <c>G[k, j] += sum_r A[r, k] D[r, j]</c> (a weight gradient <c>dW += A^T dZ</c>), summing over <c>r</c> in order
+    /// with one fused multiply-add per term.
+    /// </summary>
+    /// <param name="a">A, <paramref name="rows"/> x <paramref name="inner"/>.</param>
+    /// <param name="rows">The number of rows of A and D.</param>
+    /// <param name="inner">Columns of A, rows of G.</param>
+    /// <param name="d">D, <paramref name="rows"/> x <paramref name="columns"/>.</param>
+    /// <param name="columns">Columns of D and G.</param>
+    /// <param name="g">G, <paramref name="inner"/> x <paramref name="columns"/>; accumulated into.</param>
+    public static void MultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g)
+    {
+        if (a.Length < rows * inner || d.Length < rows * columns || g.Length < inner * columns)
+        {
+            throw new ArgumentException("A span is shorter than its matrix.");
+        }
+
+        if (!Fma.IsSupported)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> dRow = d.Slice(r * columns, columns);
+                for (int k = 0; k < inner; k++)
+                {
+                    ScalarAxpy(a[(r * inner) + k], dRow, g.Slice(k * columns, columns));
+                }
+            }
+
+            return;
+        }
+
+        ref float aRef = ref MemoryMarshal.GetReference(a);
+        ref float dRef = ref MemoryMarshal.GetReference(d);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        int k0 = 0;
+        for (; k0 + RowBlock <= inner; k0 += RowBlock)
+        {
+            int j0 = 0;
+            for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
+            {
+                TransposedBlock4x16(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, j0);
+            }
+
+            for (int k = k0; k < k0 + RowBlock; k++)
+            {
+                TransposedTail(ref aRef, rows, inner, k, ref dRef, columns, ref gRef, j0);
+            }
+        }
+
+        for (; k0 < inner; k0++)
+        {
+            TransposedTail(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, 0);
+        }
+    }
+
+    // Rows k0..k0+3 of G, columns j0..j0+15, in 8 registers; per row r of the batch: two loads of D, four broadcasts of A.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposedBlock4x16(ref float a, int rows, int inner, int k0, ref float d, int columns, ref float g, int j0)
+    {
+        ref float g0 = ref Unsafe.Add(ref g, (k0 * columns) + j0);
+        ref float g1 = ref Unsafe.Add(ref g0, columns);
+        ref float g2 = ref Unsafe.Add(ref g1, columns);
+        ref float g3 = ref Unsafe.Add(ref g2, columns);
+        Vector256<float> c00 = Vector256.LoadUnsafe(ref g0), c01 = Vector256.LoadUnsafe(ref g0, 8);
+        Vector256<float> c10 = Vector256.LoadUnsafe(ref g1), c11 = Vector256.LoadUnsafe(ref g1, 8);
+        Vector256<float> c20 = Vector256.LoadUnsafe(ref g2), c21 = Vector256.LoadUnsafe(ref g2, 8);
+        Vector256<float> c30 = Vector256.LoadUnsafe(ref g3), c31 = Vector256.LoadUnsafe(ref g3, 8);
+        ref float aRow = ref Unsafe.Add(ref a, k0);
+        ref float dRow = ref Unsafe.Add(ref d, j0);
+        for (int r = 0; r < rows; r++)
+        {
+            Vector256<float> d0 = Vector256.LoadUnsafe(ref dRow), d1 = Vector256.LoadUnsafe(ref dRow, 8);
+            Vector256<float> b = Vector256.Create(aRow);
+            c00 = Fma.MultiplyAdd(b, d0, c00);
+            c01 = Fma.MultiplyAdd(b, d1, c01);
+            b = Vector256.Create(Unsafe.Add(ref aRow, 1));
+            c10 = Fma.MultiplyAdd(b, d0, c10);
+            c11 = Fma.MultiplyAdd(b, d1, c11);
+            b = Vector256.Create(Unsafe.Add(ref aRow, 2));
+            c20 = Fma.MultiplyAdd(b, d0, c20);
+            c21 = Fma.MultiplyAdd(b, d1, c21);
+            b = Vector256.Create(Unsafe.Add(ref aRow, 3));
+            c30 = Fma.MultiplyAdd(b, d0, c30);
+            c31 = Fma.MultiplyAdd(b, d1, c31);
+            aRow = ref Unsafe.Add(ref aRow, inner);
+            dRow = ref Unsafe.Add(ref dRow, columns);
+        }
+
+        c00.StoreUnsafe(ref g0);
+        c01.StoreUnsafe(ref g0, 8);
+        c10.StoreUnsafe(ref g1);
+        c11.StoreUnsafe(ref g1, 8);
+        c20.StoreUnsafe(ref g2);
+        c21.StoreUnsafe(ref g2, 8);
+        c30.StoreUnsafe(ref g3);
+        c31.StoreUnsafe(ref g3, 8);
+    }
+
+    // Row k of G from column j0 on, with the same fused operations in the same order as the blocked path.
+    private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, ref float g, int j0)
+    {
+        ref float gRow = ref Unsafe.Add(ref g, k * columns);
+        int j = j0;
+        for (; j + 8 <= columns; j += 8)
+        {
+            Vector256<float> c = Vector256.LoadUnsafe(ref gRow, (nuint)j);
+            for (int r = 0; r < rows; r++)
+            {
+                c = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, (r * inner) + k)), Vector256.LoadUnsafe(ref d, (nuint)((r * columns) + j)), c);
+            }
+
+            c.StoreUnsafe(ref gRow, (nuint)j);
+        }
+
+        for (; j < columns; j++)
+        {
+            float c = Unsafe.Add(ref gRow, j);
+            for (int r = 0; r < rows; r++)
+            {
+                c = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, (r * inner) + k), Unsafe.Add(ref d, (r * columns) + j), c);
+            }
+
+            Unsafe.Add(ref gRow, j) = c;
+        }
+    }
+
     private static void ScalarAxpy(float scale, ReadOnlySpan<float> x, Span<float> destination) =>
         TensorPrimitives.MultiplyAdd(x, scale, destination, destination);
 }

@@ -409,16 +409,10 @@ namespace Demo
             var gb3 = gradient.Slice(B3Offset, 16);
             var a2 = buffer.Slice(A2Offset, rows * 24);
             var dz2 = buffer.Slice(GradientBuffer1Offset, rows * 24);
+            global::Backprop.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
             for (int row = 0; row < rows; row++)
             {
-                var a = a2.Slice(row * 24, 24);
                 var dz = dz3.Slice(row * 16, 16);
-                for (int k = 0; k < 24; k++)
-                {
-                    var gradientRow = gw3.Slice(k * 16, 16);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb3, dz, gb3);
                 var da = dz2.Slice(row * 24, 24);
                 for (int k = 0; k < 24; k++)
@@ -436,16 +430,10 @@ namespace Demo
             var gb2 = gradient.Slice(B2Offset, 24);
             var a1 = buffer.Slice(A1Offset, rows * 32);
             var dz1 = buffer.Slice(GradientBuffer0Offset, rows * 32);
+            global::Backprop.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
             for (int row = 0; row < rows; row++)
             {
-                var a = a1.Slice(row * 32, 32);
                 var dz = dz2.Slice(row * 24, 24);
-                for (int k = 0; k < 32; k++)
-                {
-                    var gradientRow = gw2.Slice(k * 24, 24);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
                 var da = dz1.Slice(row * 32, 32);
                 for (int k = 0; k < 32; k++)
@@ -460,16 +448,10 @@ namespace Demo
             // Layer 1: 16 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 512);
             var gb1 = gradient.Slice(B1Offset, 32);
+            global::Backprop.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1);
             for (int row = 0; row < rows; row++)
             {
-                var a = inputs.Slice(row * 16, 16);
                 var dz = dz1.Slice(row * 32, 32);
-                for (int k = 0; k < 16; k++)
-                {
-                    var gradientRow = gw1.Slice(k * 32, 32);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
             }
         }

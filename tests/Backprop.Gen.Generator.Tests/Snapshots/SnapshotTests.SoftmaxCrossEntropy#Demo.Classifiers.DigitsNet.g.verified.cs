@@ -287,16 +287,10 @@ namespace Demo.Classifiers
             // Layer 1: 64 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 2048);
             var gb1 = gradient.Slice(B1Offset, 32);
+            global::Backprop.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1);
             for (int row = 0; row < rows; row++)
             {
-                var a = inputs.Slice(row * 64, 64);
                 var dz = dz1.Slice(row * 32, 32);
-                for (int k = 0; k < 64; k++)
-                {
-                    var gradientRow = gw1.Slice(k * 32, 32);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
             }
         }
