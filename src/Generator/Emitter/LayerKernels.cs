@@ -29,6 +29,18 @@ internal static class LayerKernels
 
     public static bool IsBlocked(LayerPlan layer, bool single) => single && !IsUnrolled(layer) && layer.FanOut >= MinBlockedColumns;
 
+    /// <summary>
+    /// Layers whose input gradient <c>dA = dZ W^T</c> is computed as the blocked product <c>dZ * (W^T)</c> after
+    /// transposing W into the workspace, instead of a dot product per input per row: float layers with at least
+    /// <see cref="MinBlockedColumns"/> inputs (the product's columns) and more than one output, and at most
+    /// <see cref="MaxTransposedWeights"/> weights, to bound the workspace (InputGradientKernelBenchmark).
+    /// </summary>
+    public static bool TransposesWeights(LayerPlan layer, bool single) =>
+        single && layer.Index > 1 && !IsUnrolled(layer) && layer.FanOut > 1 && layer.FanIn >= MinBlockedColumns && layer.WeightCount <= MaxTransposedWeights;
+
+    /// <summary>The largest W that is transposed into the workspace: 4 MB of float values.</summary>
+    public const int MaxTransposedWeights = 1 << 20;
+
     public static void EmitForwardProduct(SourceWriter writer, LayerPlan layer, string input, bool bias, bool single)
     {
         int n = layer.FanOut;
@@ -85,18 +97,41 @@ internal static class LayerKernels
 
     /// <summary>
     /// Writes <c>dW += A^T dZ</c>, <c>db += column sums of dZ</c> and, when <paramref name="inputGradient"/> is given,
-    /// <c>dA_prev = dZ W^T</c>, in one pass over the rows of a block.
+    /// <c>dA_prev = dZ W^T</c>, for the rows of a block.
     /// </summary>
     public static void EmitBackwardProducts(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient, bool single)
     {
-        int n = layer.FanOut;
-        int fanIn = layer.FanIn;
+        bool transposed = inputGradient is not null && TransposesWeights(layer, single);
+        string? rowInputGradient = transposed ? null : inputGradient;
         if (IsBlocked(layer, single))
         {
-            EmitBlockedBackward(writer, layer, input, bias, inputGradient);
-            return;
+            EmitBlockedWeightGradient(writer, layer, input, bias, rowInputGradient);
+        }
+        else
+        {
+            EmitRowBackward(writer, layer, input, bias, rowInputGradient);
         }
 
+        if (transposed)
+        {
+            // A wide input gradient: dA_prev = dZ (W^T), one blocked product against W transposed into the workspace.
+            // The transpose reads W once per block, little beside the product's rows * FanIn * FanOut multiply-adds.
+            int n = layer.FanOut;
+            int fanIn = layer.FanIn;
+            writer.WriteLine();
+            writer.WriteLine($"// dA{layer.Index - 1} = dZ{layer.Index} W{layer.Index}^T as one blocked product, against W{layer.Index} transposed into the workspace.");
+            writer.WriteLine($"var {layer.W}t = buffer.Slice({NetworkPlan.TransposedWeightsOffsetName}, {layer.WeightCount});");
+            writer.WriteLine($"global::Backprop.DenseKernels.Transpose({layer.W}, {fanIn}, {n}, {layer.W}t);");
+            writer.WriteLine($"{inputGradient}.Clear();");
+            writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAdd({layer.DZ}, rows, {n}, {layer.W}t, {fanIn}, {inputGradient});");
+        }
+    }
+
+    // dW, db and (when given) dA_prev row by row.
+    private static void EmitRowBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
+    {
+        int n = layer.FanOut;
+        int fanIn = layer.FanIn;
         writer.OpenBlock("for (int row = 0; row < rows; row++)");
         writer.WriteLine($"var a = {input}.Slice(row * {fanIn}, {fanIn});");
         if (IsUnrolled(layer))
@@ -125,42 +160,37 @@ internal static class LayerKernels
             writer.WriteLine($"var gradientRow = g{layer.W}.Slice(k * {n}, {n});");
             writer.WriteLine($"{Tensor}.MultiplyAdd(dz, a[k], gradientRow, gradientRow);");
             writer.CloseBlock();
-            if (bias || inputGradient is not null)
-            {
-                writer.WriteLine();
-            }
-
-            if (bias)
-            {
-                writer.WriteLine($"{Tensor}.Add(g{layer.B}, dz, g{layer.B});");
-            }
-
-            if (inputGradient is not null)
-            {
-                // dA_prev[k] = (row k of W) . dz: rows of the row-major W are contiguous.
-                writer.WriteLine($"var da = {inputGradient}.Slice(row * {fanIn}, {fanIn});");
-                writer.OpenBlock($"for (int k = 0; k < {fanIn}; k++)");
-                writer.WriteLine($"da[k] = {Tensor}.Dot({layer.W}.Slice(k * {n}, {n}), dz);");
-                writer.CloseBlock();
-            }
+            EmitRowBiasAndInputGradient(writer, layer, bias, inputGradient, blankLine: true);
         }
 
         writer.CloseBlock();
     }
 
     // A wide layer: dW += A^T dZ as one register-blocked product for the block of rows; db and dA_prev per row.
-    private static void EmitBlockedBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
+    private static void EmitBlockedWeightGradient(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
     {
-        int n = layer.FanOut;
-        int fanIn = layer.FanIn;
-        writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAddTransposed({input}, rows, {fanIn}, {layer.DZ}, {n}, g{layer.W});");
+        writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W});");
         if (!bias && inputGradient is null)
         {
             return;
         }
 
         writer.OpenBlock("for (int row = 0; row < rows; row++)");
-        writer.WriteLine($"var dz = {layer.DZ}.Slice(row * {n}, {n});");
+        writer.WriteLine($"var dz = {layer.DZ}.Slice(row * {layer.FanOut}, {layer.FanOut});");
+        EmitRowBiasAndInputGradient(writer, layer, bias, inputGradient, blankLine: false);
+        writer.CloseBlock();
+    }
+
+    // db += dz and dA_prev[k] = (row k of W) . dz for the row whose dZ is the local dz.
+    private static void EmitRowBiasAndInputGradient(SourceWriter writer, LayerPlan layer, bool bias, string? inputGradient, bool blankLine)
+    {
+        int n = layer.FanOut;
+        int fanIn = layer.FanIn;
+        if (blankLine && (bias || inputGradient is not null))
+        {
+            writer.WriteLine();
+        }
+
         if (bias)
         {
             writer.WriteLine($"{Tensor}.Add(g{layer.B}, dz, g{layer.B});");
@@ -168,13 +198,12 @@ internal static class LayerKernels
 
         if (inputGradient is not null)
         {
+            // Rows of the row-major W are contiguous.
             writer.WriteLine($"var da = {inputGradient}.Slice(row * {fanIn}, {fanIn});");
             writer.OpenBlock($"for (int k = 0; k < {fanIn}; k++)");
             writer.WriteLine($"da[k] = {Tensor}.Dot({layer.W}.Slice(k * {n}, {n}), dz);");
             writer.CloseBlock();
         }
-
-        writer.CloseBlock();
     }
 
     // A small layer's backward pass for one row, fully unrolled: dW[k, j] += a[k] dz[j], db[j] += dz[j],

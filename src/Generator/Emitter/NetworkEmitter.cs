@@ -96,6 +96,12 @@ internal static class NetworkEmitter
         writer.WriteLine($"private const int ForwardWorkspaceLength = {plan.ForwardWorkspaceLength};");
         writer.WriteLine($"private const int {NetworkPlan.DeltaOffsetName(0)} = ForwardWorkspaceLength;");
         writer.WriteLine($"private const int {NetworkPlan.DeltaOffsetName(1)} = ForwardWorkspaceLength + {plan.BlockRows * plan.MaxWidth};");
+        if (plan.TransposedWeightsLength > 0)
+        {
+            writer.WriteLine("// Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.");
+            writer.WriteLine($"private const int {NetworkPlan.TransposedWeightsOffsetName} = ForwardWorkspaceLength + {2 * plan.BlockRows * plan.MaxWidth};");
+        }
+
         writer.WriteLine($"private const int GradientWorkspaceLength = {plan.GradientWorkspaceLength};");
     }
 

@@ -58,6 +58,9 @@ internal sealed class NetworkPlan
     private const int WorkspaceBudgetElements = 16384;
     private const int MaxBlockRows = 256;
 
+    // The row block of the register-blocked kernels (DenseKernels).
+    private const int RowGroup = 4;
+
     public NetworkPlan(NetworkSpec spec)
     {
         Spec = spec;
@@ -88,7 +91,10 @@ internal sealed class NetworkPlan
         MaxWidth = layers.Max(layer => layer.FanOut);
 
         int perRow = layers.Sum(layer => layer.FanOut * (layer.Activation == Activation.Identity ? 1 : 2)) + (2 * MaxWidth);
-        BlockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
+        int blockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
+
+        // Whole groups of rows for the blocked kernels, which run a remainder row at a time more slowly.
+        BlockRows = blockRows >= RowGroup ? blockRows - (blockRows % RowGroup) : blockRows;
 
         int workspace = 0;
         foreach (LayerPlan layer in layers)
@@ -100,7 +106,11 @@ internal sealed class NetworkPlan
         }
 
         ForwardWorkspaceLength = workspace;
-        GradientWorkspaceLength = workspace + (2 * BlockRows * MaxWidth);
+        TransposedWeightsLength = layers.Where(layer => LayerKernels.TransposesWeights(layer, Element == ElementTypeSyntax.Single))
+            .Select(layer => layer.WeightCount)
+            .DefaultIfEmpty(0)
+            .Max();
+        GradientWorkspaceLength = workspace + (2 * BlockRows * MaxWidth) + TransposedWeightsLength;
         ForwardFlops = layers.Sum(layer => 2L * layer.WeightCount);
         TrainingFlops = (3 * ForwardFlops) - (2L * layers[0].WeightCount);
     }
@@ -127,6 +137,12 @@ internal sealed class NetworkPlan
 
     public int GradientWorkspaceLength { get; }
 
+    /// <summary>
+    /// Room after the two gradient buffers for one layer's <c>W^T</c>, for the layers whose <c>dA = dZ W^T</c> runs as a
+    /// blocked product (<see cref="LayerKernels.TransposesWeights"/>); 0 when no layer does.
+    /// </summary>
+    public int TransposedWeightsLength { get; }
+
     /// <summary>Forward FLOPs per example, <c>2 * sum(n_in * n_out)</c> (multiply-adds of the layer products).</summary>
     public long ForwardFlops { get; }
 
@@ -137,6 +153,8 @@ internal sealed class NetworkPlan
     public string DescribeShape() =>
         InputSize.ToString(CultureInfo.InvariantCulture) +
         string.Concat(Layers.Select(layer => $" -> {layer.FanOut} ({layer.Activation})"));
+
+    public const string TransposedWeightsOffsetName = "TransposedWeightsOffset";
 
     public static string DeltaOffsetName(int buffer) => "GradientBuffer" + buffer + "Offset";
 }

@@ -47,7 +47,9 @@ namespace Demo
         private const int ForwardWorkspaceLength = 11736;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
         private const int GradientBuffer1Offset = ForwardWorkspaceLength + 2304;
-        private const int GradientWorkspaceLength = 16344;
+        // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
+        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 4608;
+        private const int GradientWorkspaceLength = 17112;
 
         /// <summary>The declared layer sizes: [16, 32, 24, 16, 8, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 16, 32, 24, 16, 8, 3 };
@@ -393,12 +395,13 @@ namespace Demo
                 }
 
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb4, dz, gb4);
-                var da = dz3.Slice(row * 16, 16);
-                for (int k = 0; k < 16; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w4.Slice(k * 8, 8), dz);
-                }
             }
+
+            // dA3 = dZ4 W4^T as one blocked product, against W4 transposed into the workspace.
+            var w4t = buffer.Slice(TransposedWeightsOffset, 128);
+            global::Backprop.DenseKernels.Transpose(w4, 16, 8, w4t);
+            dz3.Clear();
+            global::Backprop.DenseKernels.MultiplyAdd(dz4, rows, 8, w4t, 16, dz3);
 
             // dZ3 = dA3 (*) (1 - A3^2), in place.
             global::Backprop.ActivationKernels.TanhBackward(a3, dz3, dz3);
@@ -414,12 +417,13 @@ namespace Demo
             {
                 var dz = dz3.Slice(row * 16, 16);
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb3, dz, gb3);
-                var da = dz2.Slice(row * 24, 24);
-                for (int k = 0; k < 24; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w3.Slice(k * 16, 16), dz);
-                }
             }
+
+            // dA2 = dZ3 W3^T as one blocked product, against W3 transposed into the workspace.
+            var w3t = buffer.Slice(TransposedWeightsOffset, 384);
+            global::Backprop.DenseKernels.Transpose(w3, 24, 16, w3t);
+            dz2.Clear();
+            global::Backprop.DenseKernels.MultiplyAdd(dz3, rows, 16, w3t, 24, dz2);
 
             // dZ2 = dA2 (*) (Z2 > 0 ? 1 : 0.01), in place.
             global::Backprop.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
@@ -435,12 +439,13 @@ namespace Demo
             {
                 var dz = dz2.Slice(row * 24, 24);
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
-                var da = dz1.Slice(row * 32, 32);
-                for (int k = 0; k < 32; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w2.Slice(k * 24, 24), dz);
-                }
             }
+
+            // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
+            var w2t = buffer.Slice(TransposedWeightsOffset, 768);
+            global::Backprop.DenseKernels.Transpose(w2, 32, 24, w2t);
+            dz1.Clear();
+            global::Backprop.DenseKernels.MultiplyAdd(dz2, rows, 24, w2t, 32, dz1);
 
             // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
             global::Backprop.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);

@@ -27,15 +27,17 @@ namespace Demo.Classifiers
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 110;
+        private const int BlockRows = 108;
         private const int Z1Offset = 0;
-        private const int A1Offset = 3520;
-        private const int Z2Offset = 7040;
-        private const int A2Offset = 8140;
-        private const int ForwardWorkspaceLength = 9240;
+        private const int A1Offset = 3456;
+        private const int Z2Offset = 6912;
+        private const int A2Offset = 7992;
+        private const int ForwardWorkspaceLength = 9072;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 3520;
-        private const int GradientWorkspaceLength = 16280;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 3456;
+        // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
+        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 6912;
+        private const int GradientWorkspaceLength = 16304;
 
         /// <summary>The declared layer sizes: [64, 32, 10].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 32, 10 };
@@ -274,12 +276,13 @@ namespace Demo.Classifiers
                 }
 
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
-                var da = dz1.Slice(row * 32, 32);
-                for (int k = 0; k < 32; k++)
-                {
-                    da[k] = global::System.Numerics.Tensors.TensorPrimitives.Dot(w2.Slice(k * 10, 10), dz);
-                }
             }
+
+            // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
+            var w2t = buffer.Slice(TransposedWeightsOffset, 320);
+            global::Backprop.DenseKernels.Transpose(w2, 32, 10, w2t);
+            dz1.Clear();
+            global::Backprop.DenseKernels.MultiplyAdd(dz2, rows, 10, w2t, 32, dz1);
 
             // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
             global::Backprop.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
