@@ -1,11 +1,12 @@
 using System;
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
 
 namespace Backprop.Benchmarks;
 
 /// <summary>
-/// The two forms the generator can emit for a small layer (8 -> 4, the hidden layer of W1), forward and backward over
+/// The forms the generator can emit for a small layer (8 -> 4, the hidden layer of W1), forward and backward over
 /// 4096 rows, written out by hand exactly as emitted: a TensorPrimitives call per input row of W (the general form),
 /// and the fully unrolled scalar form used for layers of at most 64 weights. The Ratio column is the decision.
 /// </summary>
@@ -109,5 +110,61 @@ public class LayerKernelBenchmark
                 da[k] = (w[(k * 4) + 0] * dz[0]) + (w[(k * 4) + 1] * dz[1]) + (w[(k * 4) + 2] * dz[2]) + (w[(k * 4) + 3] * dz[3]);
             }
         }
+    }
+
+    /// <summary>
+    /// The examples-in-lanes form: eight rows per 256-bit vector (<see cref="LaneKernels"/>), as emitted for small float
+    /// layers; the loops over k and j stand for the lines the generator writes out.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = Rows)]
+    public void LanesForm()
+    {
+        Span<Vector256<float>> wLanes = stackalloc Vector256<float>[In * Out];
+        Span<Vector256<float>> bLanes = stackalloc Vector256<float>[Out];
+        Span<Vector256<float>> xLanes = stackalloc Vector256<float>[In];
+        Span<Vector256<float>> zLanes = stackalloc Vector256<float>[Out];
+        Span<Vector256<float>> sums = stackalloc Vector256<float>[(In * Out) + Out];
+        Span<Vector256<float>> daLanes = stackalloc Vector256<float>[In];
+        LaneKernels.Broadcast(_w, wLanes);
+        LaneKernels.Broadcast(_b, bLanes);
+        for (int row = 0; row < Rows; row += LaneKernels.Lanes)
+        {
+            LaneKernels.Gather(_x.AsSpan(row * In, 8 * In), In, xLanes);
+            for (int j = 0; j < Out; j++)
+            {
+                zLanes[j] = bLanes[j] + (xLanes[0] * wLanes[j]) + (xLanes[1] * wLanes[4 + j]) + (xLanes[2] * wLanes[8 + j]) + (xLanes[3] * wLanes[12 + j])
+                    + (xLanes[4] * wLanes[16 + j]) + (xLanes[5] * wLanes[20 + j]) + (xLanes[6] * wLanes[24 + j]) + (xLanes[7] * wLanes[28 + j]);
+            }
+
+            LaneKernels.Scatter(zLanes, Out, _z.AsSpan(row * Out, 8 * Out));
+        }
+
+        for (int row = 0; row < Rows; row += LaneKernels.Lanes)
+        {
+            LaneKernels.Gather(_x.AsSpan(row * In, 8 * In), In, xLanes);
+            LaneKernels.Gather(_dz.AsSpan(row * Out, 8 * Out), Out, zLanes);
+            for (int k = 0; k < In; k++)
+            {
+                sums[(k * 4) + 0] += xLanes[k] * zLanes[0];
+                sums[(k * 4) + 1] += xLanes[k] * zLanes[1];
+                sums[(k * 4) + 2] += xLanes[k] * zLanes[2];
+                sums[(k * 4) + 3] += xLanes[k] * zLanes[3];
+            }
+
+            for (int j = 0; j < Out; j++)
+            {
+                sums[(In * Out) + j] += zLanes[j];
+            }
+
+            for (int k = 0; k < In; k++)
+            {
+                daLanes[k] = (wLanes[(k * 4) + 0] * zLanes[0]) + (wLanes[(k * 4) + 1] * zLanes[1]) + (wLanes[(k * 4) + 2] * zLanes[2]) + (wLanes[(k * 4) + 3] * zLanes[3]);
+            }
+
+            LaneKernels.Scatter(daLanes, In, _da.AsSpan(row * In, 8 * In));
+        }
+
+        LaneKernels.AddLaneSums(sums.Slice(0, In * Out), _gw);
+        LaneKernels.AddLaneSums(sums.Slice(In * Out, Out), _gb);
     }
 }

@@ -29,8 +29,8 @@ internal static class ActivationSyntax
     {
         string? call = layer.Activation switch
         {
-            Activation.Sigmoid => $"{Tensor}.Sigmoid({layer.Z}, {layer.A});",
-            Activation.Tanh => $"{Tensor}.Tanh({layer.Z}, {layer.A});",
+            Activation.Sigmoid => $"{Kernels}.Sigmoid({layer.Z}, {layer.A});",
+            Activation.Tanh => $"{Kernels}.Tanh({layer.Z}, {layer.A});",
             Activation.ReLU => $"{Tensor}.Max({layer.Z}, {element.Literal(0)}, {layer.A});",
             Activation.LeakyReLU => $"{Kernels}.LeakyRelu({layer.Z}, {layer.A});",
             Activation.Softmax => $"{Kernels}.SoftmaxRows({layer.Z}, {layer.A}, {layer.FanOut});",

@@ -20,6 +20,12 @@ internal static class LayerKernels
 
     public static bool IsUnrolled(LayerPlan layer) => layer.WeightCount <= MaxUnrolledWeights;
 
+    /// <summary>
+    /// Small float layers also run eight rows at a time with the rows in vector lanes (<see cref="LaneKernelEmitter"/>),
+    /// ahead of the unrolled one-row code for the rows left over (LayerKernelBenchmark).
+    /// </summary>
+    public static bool UsesLanes(LayerPlan layer, bool single) => single && IsUnrolled(layer);
+
     /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
     /// <summary>
     /// Float layers at least this wide use the register-blocked <c>DenseKernels.MultiplyAdd</c> (4 rows x 16 columns
@@ -55,7 +61,13 @@ internal static class LayerKernels
             return;
         }
 
-        writer.OpenBlock("for (int row = 0; row < rows; row++)");
+        bool lanes = UsesLanes(layer, single);
+        if (lanes)
+        {
+            LaneKernelEmitter.EmitForward(writer, layer, input, bias);
+        }
+
+        writer.OpenBlock($"for (int row = {(lanes ? LaneKernelEmitter.RemainderStart : "0")}; row < rows; row++)");
         writer.WriteLine($"var x = {input}.Slice(row * {layer.FanIn}, {layer.FanIn});");
         if (IsUnrolled(layer))
         {
@@ -109,7 +121,7 @@ internal static class LayerKernels
         }
         else
         {
-            EmitRowBackward(writer, layer, input, bias, rowInputGradient);
+            EmitRowBackward(writer, layer, input, bias, rowInputGradient, single);
         }
 
         if (transposed)
@@ -128,11 +140,17 @@ internal static class LayerKernels
     }
 
     // dW, db and (when given) dA_prev row by row.
-    private static void EmitRowBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
+    private static void EmitRowBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient, bool single)
     {
         int n = layer.FanOut;
         int fanIn = layer.FanIn;
-        writer.OpenBlock("for (int row = 0; row < rows; row++)");
+        bool lanes = UsesLanes(layer, single);
+        if (lanes)
+        {
+            LaneKernelEmitter.EmitBackward(writer, layer, input, bias, inputGradient);
+        }
+
+        writer.OpenBlock($"for (int row = {(lanes ? LaneKernelEmitter.RemainderStart : "0")}; row < rows; row++)");
         writer.WriteLine($"var a = {input}.Slice(row * {fanIn}, {fanIn});");
         if (IsUnrolled(layer))
         {

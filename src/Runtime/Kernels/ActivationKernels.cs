@@ -1,6 +1,9 @@
 using System;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop;
 
@@ -35,6 +38,49 @@ public static class ActivationKernels
         {
             a[i] = z[i] > T.Zero ? z[i] : z[i] * slope;
         }
+    }
+
+    /// <summary>
+    /// Sigmoid, <c>a = 1 / (1 + e^-z)</c>, with the same bits for an element whatever the span's length:
+    /// <see cref="TensorPrimitives.Sigmoid{T}(ReadOnlySpan{T}, Span{T})"/> rounds spans shorter than a vector differently
+    /// from longer ones, so those are padded to a vector. A row then predicts the same alone as in a batch.
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="z">The pre-activations.</param>
+    /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    public static void Sigmoid<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => ApplyPaddedToVector(z, a, TensorPrimitives.Sigmoid);
+
+    /// <summary>
+    /// Tanh, <c>a = tanh(z)</c>, with the same bits for an element whatever the span's length (see
+    /// <see cref="Sigmoid{T}(ReadOnlySpan{T}, Span{T})"/>).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="z">The pre-activations.</param>
+    /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => ApplyPaddedToVector(z, a, TensorPrimitives.Tanh);
+
+    private delegate void ElementwiseFunction<T>(ReadOnlySpan<T> x, Span<T> destination);
+
+    // Spans shorter than a vector go through a zero-padded vector, so that every element takes the vectorized path.
+    private static void ApplyPaddedToVector<T>(ReadOnlySpan<T> z, Span<T> a, ElementwiseFunction<T> function)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(z.Length, a.Length, nameof(a));
+        if (z.Length >= Vector128<T>.Count)
+        {
+            function(z, a);
+            return;
+        }
+
+        Vector128<T> padded = default;
+        Span<T> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector128<T>, T>(ref padded), Vector128<T>.Count);
+        z.CopyTo(lanes);
+        function(lanes, lanes);
+        lanes.Slice(0, z.Length).CopyTo(a);
     }
 
     /// <summary>ReLU backward: <c>dZ = z &gt; 0 ? dA : 0</c> (the derivative at 0 is 0, as in PyTorch).</summary>

@@ -213,7 +213,30 @@ namespace Demo
             var b1 = parameters.Slice(B1Offset, 7);
             var z1 = buffer.Slice(Z1Offset, rows * 7);
             var a1 = buffer.Slice(A1Offset, rows * 7);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[35];
+                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, x1Lanes);
+                    z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[14]) + (x1Lanes[3] * w1Lanes[21]) + (x1Lanes[4] * w1Lanes[28]);
+                    z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[8]) + (x1Lanes[2] * w1Lanes[15]) + (x1Lanes[3] * w1Lanes[22]) + (x1Lanes[4] * w1Lanes[29]);
+                    z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[9]) + (x1Lanes[2] * w1Lanes[16]) + (x1Lanes[3] * w1Lanes[23]) + (x1Lanes[4] * w1Lanes[30]);
+                    z1Lanes[3] = b1Lanes[3] + (x1Lanes[0] * w1Lanes[3]) + (x1Lanes[1] * w1Lanes[10]) + (x1Lanes[2] * w1Lanes[17]) + (x1Lanes[3] * w1Lanes[24]) + (x1Lanes[4] * w1Lanes[31]);
+                    z1Lanes[4] = b1Lanes[4] + (x1Lanes[0] * w1Lanes[4]) + (x1Lanes[1] * w1Lanes[11]) + (x1Lanes[2] * w1Lanes[18]) + (x1Lanes[3] * w1Lanes[25]) + (x1Lanes[4] * w1Lanes[32]);
+                    z1Lanes[5] = b1Lanes[5] + (x1Lanes[0] * w1Lanes[5]) + (x1Lanes[1] * w1Lanes[12]) + (x1Lanes[2] * w1Lanes[19]) + (x1Lanes[3] * w1Lanes[26]) + (x1Lanes[4] * w1Lanes[33]);
+                    z1Lanes[6] = b1Lanes[6] + (x1Lanes[0] * w1Lanes[6]) + (x1Lanes[1] * w1Lanes[13]) + (x1Lanes[2] * w1Lanes[20]) + (x1Lanes[3] * w1Lanes[27]) + (x1Lanes[4] * w1Lanes[34]);
+                    global::Backprop.LaneKernels.Scatter(z1Lanes, 7, z1.Slice(row * 7, 56));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = inputs.Slice(row * 5, 5);
                 var z = z1.Slice(row * 7, 7);
@@ -226,14 +249,33 @@ namespace Demo
                 z[6] = b1[6] + (x[0] * w1[6]) + (x[1] * w1[13]) + (x[2] * w1[20]) + (x[3] * w1[27]) + (x[4] * w1[34]);
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
+            global::Backprop.ActivationKernels.Tanh(z1, a1);
 
             // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
             var w2 = parameters.Slice(W2Offset, 21);
             var b2 = parameters.Slice(B2Offset, 3);
             var z2 = buffer.Slice(Z2Offset, rows * 3);
             var a2 = buffer.Slice(A2Offset, rows * 3);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, x2Lanes);
+                    z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[3]) + (x2Lanes[2] * w2Lanes[6]) + (x2Lanes[3] * w2Lanes[9]) + (x2Lanes[4] * w2Lanes[12]) + (x2Lanes[5] * w2Lanes[15]) + (x2Lanes[6] * w2Lanes[18]);
+                    z2Lanes[1] = b2Lanes[1] + (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[4]) + (x2Lanes[2] * w2Lanes[7]) + (x2Lanes[3] * w2Lanes[10]) + (x2Lanes[4] * w2Lanes[13]) + (x2Lanes[5] * w2Lanes[16]) + (x2Lanes[6] * w2Lanes[19]);
+                    z2Lanes[2] = b2Lanes[2] + (x2Lanes[0] * w2Lanes[2]) + (x2Lanes[1] * w2Lanes[5]) + (x2Lanes[2] * w2Lanes[8]) + (x2Lanes[3] * w2Lanes[11]) + (x2Lanes[4] * w2Lanes[14]) + (x2Lanes[5] * w2Lanes[17]) + (x2Lanes[6] * w2Lanes[20]);
+                    global::Backprop.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = a1.Slice(row * 7, 7);
                 var z = z2.Slice(row * 3, 3);
@@ -242,7 +284,7 @@ namespace Demo
                 z[2] = b2[2] + (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]) + (x[6] * w2[20]);
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z2, a2);
+            global::Backprop.ActivationKernels.Sigmoid(z2, a2);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
@@ -267,7 +309,58 @@ namespace Demo
             var gb2 = gradient.Slice(B2Offset, 3);
             var a1 = buffer.Slice(A1Offset, rows * 7);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 7);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a2Lanes);
+                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
+                    g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
+                    g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
+                    g2Lanes[2] += a2Lanes[0] * dz2Lanes[2];
+                    g2Lanes[3] += a2Lanes[1] * dz2Lanes[0];
+                    g2Lanes[4] += a2Lanes[1] * dz2Lanes[1];
+                    g2Lanes[5] += a2Lanes[1] * dz2Lanes[2];
+                    g2Lanes[6] += a2Lanes[2] * dz2Lanes[0];
+                    g2Lanes[7] += a2Lanes[2] * dz2Lanes[1];
+                    g2Lanes[8] += a2Lanes[2] * dz2Lanes[2];
+                    g2Lanes[9] += a2Lanes[3] * dz2Lanes[0];
+                    g2Lanes[10] += a2Lanes[3] * dz2Lanes[1];
+                    g2Lanes[11] += a2Lanes[3] * dz2Lanes[2];
+                    g2Lanes[12] += a2Lanes[4] * dz2Lanes[0];
+                    g2Lanes[13] += a2Lanes[4] * dz2Lanes[1];
+                    g2Lanes[14] += a2Lanes[4] * dz2Lanes[2];
+                    g2Lanes[15] += a2Lanes[5] * dz2Lanes[0];
+                    g2Lanes[16] += a2Lanes[5] * dz2Lanes[1];
+                    g2Lanes[17] += a2Lanes[5] * dz2Lanes[2];
+                    g2Lanes[18] += a2Lanes[6] * dz2Lanes[0];
+                    g2Lanes[19] += a2Lanes[6] * dz2Lanes[1];
+                    g2Lanes[20] += a2Lanes[6] * dz2Lanes[2];
+                    g2Lanes[21] += dz2Lanes[0];
+                    g2Lanes[22] += dz2Lanes[1];
+                    g2Lanes[23] += dz2Lanes[2];
+                    da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]) + (w2Lanes[2] * dz2Lanes[2]);
+                    da2Lanes[1] = (w2Lanes[3] * dz2Lanes[0]) + (w2Lanes[4] * dz2Lanes[1]) + (w2Lanes[5] * dz2Lanes[2]);
+                    da2Lanes[2] = (w2Lanes[6] * dz2Lanes[0]) + (w2Lanes[7] * dz2Lanes[1]) + (w2Lanes[8] * dz2Lanes[2]);
+                    da2Lanes[3] = (w2Lanes[9] * dz2Lanes[0]) + (w2Lanes[10] * dz2Lanes[1]) + (w2Lanes[11] * dz2Lanes[2]);
+                    da2Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
+                    da2Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
+                    da2Lanes[6] = (w2Lanes[18] * dz2Lanes[0]) + (w2Lanes[19] * dz2Lanes[1]) + (w2Lanes[20] * dz2Lanes[2]);
+                    global::Backprop.LaneKernels.Scatter(da2Lanes, 7, dz1.Slice(row * 7, 56));
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 21), gw2);
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = a1.Slice(row * 7, 7);
                 var dz = dz2.Slice(row * 3, 3);
@@ -311,7 +404,65 @@ namespace Demo
             // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 35);
             var gb1 = gradient.Slice(B1Offset, 7);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[42];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, a1Lanes);
+                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 7, 56), 7, dz1Lanes);
+                    g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
+                    g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
+                    g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
+                    g1Lanes[3] += a1Lanes[0] * dz1Lanes[3];
+                    g1Lanes[4] += a1Lanes[0] * dz1Lanes[4];
+                    g1Lanes[5] += a1Lanes[0] * dz1Lanes[5];
+                    g1Lanes[6] += a1Lanes[0] * dz1Lanes[6];
+                    g1Lanes[7] += a1Lanes[1] * dz1Lanes[0];
+                    g1Lanes[8] += a1Lanes[1] * dz1Lanes[1];
+                    g1Lanes[9] += a1Lanes[1] * dz1Lanes[2];
+                    g1Lanes[10] += a1Lanes[1] * dz1Lanes[3];
+                    g1Lanes[11] += a1Lanes[1] * dz1Lanes[4];
+                    g1Lanes[12] += a1Lanes[1] * dz1Lanes[5];
+                    g1Lanes[13] += a1Lanes[1] * dz1Lanes[6];
+                    g1Lanes[14] += a1Lanes[2] * dz1Lanes[0];
+                    g1Lanes[15] += a1Lanes[2] * dz1Lanes[1];
+                    g1Lanes[16] += a1Lanes[2] * dz1Lanes[2];
+                    g1Lanes[17] += a1Lanes[2] * dz1Lanes[3];
+                    g1Lanes[18] += a1Lanes[2] * dz1Lanes[4];
+                    g1Lanes[19] += a1Lanes[2] * dz1Lanes[5];
+                    g1Lanes[20] += a1Lanes[2] * dz1Lanes[6];
+                    g1Lanes[21] += a1Lanes[3] * dz1Lanes[0];
+                    g1Lanes[22] += a1Lanes[3] * dz1Lanes[1];
+                    g1Lanes[23] += a1Lanes[3] * dz1Lanes[2];
+                    g1Lanes[24] += a1Lanes[3] * dz1Lanes[3];
+                    g1Lanes[25] += a1Lanes[3] * dz1Lanes[4];
+                    g1Lanes[26] += a1Lanes[3] * dz1Lanes[5];
+                    g1Lanes[27] += a1Lanes[3] * dz1Lanes[6];
+                    g1Lanes[28] += a1Lanes[4] * dz1Lanes[0];
+                    g1Lanes[29] += a1Lanes[4] * dz1Lanes[1];
+                    g1Lanes[30] += a1Lanes[4] * dz1Lanes[2];
+                    g1Lanes[31] += a1Lanes[4] * dz1Lanes[3];
+                    g1Lanes[32] += a1Lanes[4] * dz1Lanes[4];
+                    g1Lanes[33] += a1Lanes[4] * dz1Lanes[5];
+                    g1Lanes[34] += a1Lanes[4] * dz1Lanes[6];
+                    g1Lanes[35] += dz1Lanes[0];
+                    g1Lanes[36] += dz1Lanes[1];
+                    g1Lanes[37] += dz1Lanes[2];
+                    g1Lanes[38] += dz1Lanes[3];
+                    g1Lanes[39] += dz1Lanes[4];
+                    g1Lanes[40] += dz1Lanes[5];
+                    g1Lanes[41] += dz1Lanes[6];
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 35), gw1);
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = inputs.Slice(row * 5, 5);
                 var dz = dz1.Slice(row * 7, 7);

@@ -274,7 +274,7 @@ namespace Demo
 
             global::Backprop.DenseKernels.MultiplyAdd(a2, rows, 24, w3, 16, z3);
 
-            global::System.Numerics.Tensors.TensorPrimitives.Tanh(z3, a3);
+            global::Backprop.ActivationKernels.Tanh(z3, a3);
 
             // Layer 4: 16 -> 8, Sigmoid. Z4 = A3 * W4 + b4, A4 = 1 / (1 + e^-Z4).
             var w4 = parameters.Slice(W4Offset, 128);
@@ -292,14 +292,33 @@ namespace Demo
                 }
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z4, a4);
+            global::Backprop.ActivationKernels.Sigmoid(z4, a4);
 
             // Layer 5: 8 -> 3, Identity. Z5 = A4 * W5 + b5, A5 = Z5.
             var w5 = parameters.Slice(W5Offset, 24);
             var b5 = parameters.Slice(B5Offset, 3);
             var z5 = buffer.Slice(Z5Offset, rows * 3);
             var a5 = z5;
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                global::Backprop.LaneKernels.Broadcast(w5, w5Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::Backprop.LaneKernels.Broadcast(b5, b5Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, x5Lanes);
+                    z5Lanes[0] = b5Lanes[0] + (x5Lanes[0] * w5Lanes[0]) + (x5Lanes[1] * w5Lanes[3]) + (x5Lanes[2] * w5Lanes[6]) + (x5Lanes[3] * w5Lanes[9]) + (x5Lanes[4] * w5Lanes[12]) + (x5Lanes[5] * w5Lanes[15]) + (x5Lanes[6] * w5Lanes[18]) + (x5Lanes[7] * w5Lanes[21]);
+                    z5Lanes[1] = b5Lanes[1] + (x5Lanes[0] * w5Lanes[1]) + (x5Lanes[1] * w5Lanes[4]) + (x5Lanes[2] * w5Lanes[7]) + (x5Lanes[3] * w5Lanes[10]) + (x5Lanes[4] * w5Lanes[13]) + (x5Lanes[5] * w5Lanes[16]) + (x5Lanes[6] * w5Lanes[19]) + (x5Lanes[7] * w5Lanes[22]);
+                    z5Lanes[2] = b5Lanes[2] + (x5Lanes[0] * w5Lanes[2]) + (x5Lanes[1] * w5Lanes[5]) + (x5Lanes[2] * w5Lanes[8]) + (x5Lanes[3] * w5Lanes[11]) + (x5Lanes[4] * w5Lanes[14]) + (x5Lanes[5] * w5Lanes[17]) + (x5Lanes[6] * w5Lanes[20]) + (x5Lanes[7] * w5Lanes[23]);
+                    global::Backprop.LaneKernels.Scatter(z5Lanes, 3, z5.Slice(row * 3, 24));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = a4.Slice(row * 8, 8);
                 var z = z5.Slice(row * 3, 3);
@@ -333,7 +352,62 @@ namespace Demo
             var gb5 = gradient.Slice(B5Offset, 3);
             var a4 = buffer.Slice(A4Offset, rows * 8);
             var dz4 = buffer.Slice(GradientBuffer1Offset, rows * 8);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                global::Backprop.LaneKernels.Broadcast(w5, w5Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[27];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, a5Lanes);
+                    global::Backprop.LaneKernels.Gather(dz5.Slice(row * 3, 24), 3, dz5Lanes);
+                    g5Lanes[0] += a5Lanes[0] * dz5Lanes[0];
+                    g5Lanes[1] += a5Lanes[0] * dz5Lanes[1];
+                    g5Lanes[2] += a5Lanes[0] * dz5Lanes[2];
+                    g5Lanes[3] += a5Lanes[1] * dz5Lanes[0];
+                    g5Lanes[4] += a5Lanes[1] * dz5Lanes[1];
+                    g5Lanes[5] += a5Lanes[1] * dz5Lanes[2];
+                    g5Lanes[6] += a5Lanes[2] * dz5Lanes[0];
+                    g5Lanes[7] += a5Lanes[2] * dz5Lanes[1];
+                    g5Lanes[8] += a5Lanes[2] * dz5Lanes[2];
+                    g5Lanes[9] += a5Lanes[3] * dz5Lanes[0];
+                    g5Lanes[10] += a5Lanes[3] * dz5Lanes[1];
+                    g5Lanes[11] += a5Lanes[3] * dz5Lanes[2];
+                    g5Lanes[12] += a5Lanes[4] * dz5Lanes[0];
+                    g5Lanes[13] += a5Lanes[4] * dz5Lanes[1];
+                    g5Lanes[14] += a5Lanes[4] * dz5Lanes[2];
+                    g5Lanes[15] += a5Lanes[5] * dz5Lanes[0];
+                    g5Lanes[16] += a5Lanes[5] * dz5Lanes[1];
+                    g5Lanes[17] += a5Lanes[5] * dz5Lanes[2];
+                    g5Lanes[18] += a5Lanes[6] * dz5Lanes[0];
+                    g5Lanes[19] += a5Lanes[6] * dz5Lanes[1];
+                    g5Lanes[20] += a5Lanes[6] * dz5Lanes[2];
+                    g5Lanes[21] += a5Lanes[7] * dz5Lanes[0];
+                    g5Lanes[22] += a5Lanes[7] * dz5Lanes[1];
+                    g5Lanes[23] += a5Lanes[7] * dz5Lanes[2];
+                    g5Lanes[24] += dz5Lanes[0];
+                    g5Lanes[25] += dz5Lanes[1];
+                    g5Lanes[26] += dz5Lanes[2];
+                    da5Lanes[0] = (w5Lanes[0] * dz5Lanes[0]) + (w5Lanes[1] * dz5Lanes[1]) + (w5Lanes[2] * dz5Lanes[2]);
+                    da5Lanes[1] = (w5Lanes[3] * dz5Lanes[0]) + (w5Lanes[4] * dz5Lanes[1]) + (w5Lanes[5] * dz5Lanes[2]);
+                    da5Lanes[2] = (w5Lanes[6] * dz5Lanes[0]) + (w5Lanes[7] * dz5Lanes[1]) + (w5Lanes[8] * dz5Lanes[2]);
+                    da5Lanes[3] = (w5Lanes[9] * dz5Lanes[0]) + (w5Lanes[10] * dz5Lanes[1]) + (w5Lanes[11] * dz5Lanes[2]);
+                    da5Lanes[4] = (w5Lanes[12] * dz5Lanes[0]) + (w5Lanes[13] * dz5Lanes[1]) + (w5Lanes[14] * dz5Lanes[2]);
+                    da5Lanes[5] = (w5Lanes[15] * dz5Lanes[0]) + (w5Lanes[16] * dz5Lanes[1]) + (w5Lanes[17] * dz5Lanes[2]);
+                    da5Lanes[6] = (w5Lanes[18] * dz5Lanes[0]) + (w5Lanes[19] * dz5Lanes[1]) + (w5Lanes[20] * dz5Lanes[2]);
+                    da5Lanes[7] = (w5Lanes[21] * dz5Lanes[0]) + (w5Lanes[22] * dz5Lanes[1]) + (w5Lanes[23] * dz5Lanes[2]);
+                    global::Backprop.LaneKernels.Scatter(da5Lanes, 8, dz4.Slice(row * 8, 64));
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g5Lanes.Slice(0, 24), gw5);
+                global::Backprop.LaneKernels.AddLaneSums(g5Lanes.Slice(24, 3), gb5);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = a4.Slice(row * 8, 8);
                 var dz = dz5.Slice(row * 3, 3);

@@ -224,7 +224,7 @@ namespace Demo
                 }
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
+            global::Backprop.ActivationKernels.Tanh(z1, a1);
 
             // Layer 2: 16 -> 1, Identity. Z2 = A1 * W2 + b2, A2 = Z2.
             var w2 = parameters.Slice(W2Offset, 16);

@@ -211,7 +211,25 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         var b1 = parameters.Slice(B1Offset, 2);
         var z1 = buffer.Slice(Z1Offset, rows * 2);
         var a1 = buffer.Slice(A1Offset, rows * 2);
-        for (int row = 0; row < rows; row++)
+        // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+        if (rows >= 8)
+        {
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+            global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            for (int row = 0; row + 8 <= rows; row += 8)
+            {
+                global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, x1Lanes);
+                z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[2]);
+                z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[3]);
+                global::Backprop.LaneKernels.Scatter(z1Lanes, 2, z1.Slice(row * 2, 16));
+            }
+        }
+
+        for (int row = rows - (rows % 8); row < rows; row++)
         {
             var x = inputs.Slice(row * 2, 2);
             var z = z1.Slice(row * 2, 2);
@@ -219,14 +237,32 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[3]);
         }
 
-        global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
+        global::Backprop.ActivationKernels.Tanh(z1, a1);
 
         // Layer 2: 2 -> 2, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
         var w2 = parameters.Slice(W2Offset, 4);
         var b2 = parameters.Slice(B2Offset, 2);
         var z2 = buffer.Slice(Z2Offset, rows * 2);
         var a2 = buffer.Slice(A2Offset, rows * 2);
-        for (int row = 0; row < rows; row++)
+        // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+        if (rows >= 8)
+        {
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+            global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            for (int row = 0; row + 8 <= rows; row += 8)
+            {
+                global::Backprop.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, x2Lanes);
+                z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[2]);
+                z2Lanes[1] = b2Lanes[1] + (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[3]);
+                global::Backprop.LaneKernels.Scatter(z2Lanes, 2, z2.Slice(row * 2, 16));
+            }
+        }
+
+        for (int row = rows - (rows % 8); row < rows; row++)
         {
             var x = a1.Slice(row * 2, 2);
             var z = z2.Slice(row * 2, 2);
@@ -259,7 +295,35 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         var gb2 = gradient.Slice(B2Offset, 2);
         var a1 = buffer.Slice(A1Offset, rows * 2);
         var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 2);
-        for (int row = 0; row < rows; row++)
+        // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+        if (rows >= 8)
+        {
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+            global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            for (int row = 0; row + 8 <= rows; row += 8)
+            {
+                global::Backprop.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, a2Lanes);
+                global::Backprop.LaneKernels.Gather(dz2.Slice(row * 2, 16), 2, dz2Lanes);
+                g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
+                g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
+                g2Lanes[2] += a2Lanes[1] * dz2Lanes[0];
+                g2Lanes[3] += a2Lanes[1] * dz2Lanes[1];
+                g2Lanes[4] += dz2Lanes[0];
+                g2Lanes[5] += dz2Lanes[1];
+                da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]);
+                da2Lanes[1] = (w2Lanes[2] * dz2Lanes[0]) + (w2Lanes[3] * dz2Lanes[1]);
+                global::Backprop.LaneKernels.Scatter(da2Lanes, 2, dz1.Slice(row * 2, 16));
+            }
+
+            global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
+            global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 2), gb2);
+        }
+
+        for (int row = rows - (rows % 8); row < rows; row++)
         {
             var a = a1.Slice(row * 2, 2);
             var dz = dz2.Slice(row * 2, 2);
@@ -280,7 +344,29 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         // Layer 1: 2 -> 2, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
         var gw1 = gradient.Slice(W1Offset, 4);
         var gb1 = gradient.Slice(B1Offset, 2);
-        for (int row = 0; row < rows; row++)
+        // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+        if (rows >= 8)
+        {
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+            for (int row = 0; row + 8 <= rows; row += 8)
+            {
+                global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
+                global::Backprop.LaneKernels.Gather(dz1.Slice(row * 2, 16), 2, dz1Lanes);
+                g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
+                g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
+                g1Lanes[2] += a1Lanes[1] * dz1Lanes[0];
+                g1Lanes[3] += a1Lanes[1] * dz1Lanes[1];
+                g1Lanes[4] += dz1Lanes[0];
+                g1Lanes[5] += dz1Lanes[1];
+            }
+
+            global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 4), gw1);
+            global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(4, 2), gb1);
+        }
+
+        for (int row = rows - (rows % 8); row < rows; row++)
         {
             var a = inputs.Slice(row * 2, 2);
             var dz = dz1.Slice(row * 2, 2);

@@ -209,7 +209,26 @@ namespace Demo.Nested
                     var b1 = parameters.Slice(B1Offset, 3);
                     var z1 = buffer.Slice(Z1Offset, rows * 3);
                     var a1 = z1;
-                    for (int row = 0; row < rows; row++)
+                    // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+                    if (rows >= 8)
+                    {
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
+                        global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                        global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                        for (int row = 0; row + 8 <= rows; row += 8)
+                        {
+                            global::Backprop.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, x1Lanes);
+                            z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[3]) + (x1Lanes[2] * w1Lanes[6]);
+                            z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[4]) + (x1Lanes[2] * w1Lanes[7]);
+                            z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[5]) + (x1Lanes[2] * w1Lanes[8]);
+                            global::Backprop.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
+                        }
+                    }
+
+                    for (int row = rows - (rows % 8); row < rows; row++)
                     {
                         var x = inputs.Slice(row * 3, 3);
                         var z = z1.Slice(row * 3, 3);
@@ -240,7 +259,35 @@ namespace Demo.Nested
                     // Layer 1: 3 -> 3, Identity. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
                     var gw1 = gradient.Slice(W1Offset, 9);
                     var gb1 = gradient.Slice(B1Offset, 3);
-                    for (int row = 0; row < rows; row++)
+                    // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+                    if (rows >= 8)
+                    {
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                        global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[12];
+                        for (int row = 0; row + 8 <= rows; row += 8)
+                        {
+                            global::Backprop.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, a1Lanes);
+                            global::Backprop.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
+                            g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
+                            g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
+                            g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
+                            g1Lanes[3] += a1Lanes[1] * dz1Lanes[0];
+                            g1Lanes[4] += a1Lanes[1] * dz1Lanes[1];
+                            g1Lanes[5] += a1Lanes[1] * dz1Lanes[2];
+                            g1Lanes[6] += a1Lanes[2] * dz1Lanes[0];
+                            g1Lanes[7] += a1Lanes[2] * dz1Lanes[1];
+                            g1Lanes[8] += a1Lanes[2] * dz1Lanes[2];
+                            g1Lanes[9] += dz1Lanes[0];
+                            g1Lanes[10] += dz1Lanes[1];
+                            g1Lanes[11] += dz1Lanes[2];
+                        }
+
+                        global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 9), gw1);
+                        global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(9, 3), gb1);
+                    }
+
+                    for (int row = rows - (rows % 8); row < rows; row++)
                     {
                         var a = inputs.Slice(row * 3, 3);
                         var dz = dz1.Slice(row * 3, 3);

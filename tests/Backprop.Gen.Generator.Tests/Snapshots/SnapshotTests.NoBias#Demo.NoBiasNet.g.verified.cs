@@ -208,7 +208,27 @@ namespace Demo
             var w1 = parameters.Slice(W1Offset, 24);
             var z1 = buffer.Slice(Z1Offset, rows * 6);
             var a1 = buffer.Slice(A1Offset, rows * 6);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, x1Lanes);
+                    z1Lanes[0] = (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[6]) + (x1Lanes[2] * w1Lanes[12]) + (x1Lanes[3] * w1Lanes[18]);
+                    z1Lanes[1] = (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[13]) + (x1Lanes[3] * w1Lanes[19]);
+                    z1Lanes[2] = (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[8]) + (x1Lanes[2] * w1Lanes[14]) + (x1Lanes[3] * w1Lanes[20]);
+                    z1Lanes[3] = (x1Lanes[0] * w1Lanes[3]) + (x1Lanes[1] * w1Lanes[9]) + (x1Lanes[2] * w1Lanes[15]) + (x1Lanes[3] * w1Lanes[21]);
+                    z1Lanes[4] = (x1Lanes[0] * w1Lanes[4]) + (x1Lanes[1] * w1Lanes[10]) + (x1Lanes[2] * w1Lanes[16]) + (x1Lanes[3] * w1Lanes[22]);
+                    z1Lanes[5] = (x1Lanes[0] * w1Lanes[5]) + (x1Lanes[1] * w1Lanes[11]) + (x1Lanes[2] * w1Lanes[17]) + (x1Lanes[3] * w1Lanes[23]);
+                    global::Backprop.LaneKernels.Scatter(z1Lanes, 6, z1.Slice(row * 6, 48));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = inputs.Slice(row * 4, 4);
                 var z = z1.Slice(row * 6, 6);
@@ -220,13 +240,30 @@ namespace Demo
                 z[5] = (x[0] * w1[5]) + (x[1] * w1[11]) + (x[2] * w1[17]) + (x[3] * w1[23]);
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z1, a1);
+            global::Backprop.ActivationKernels.Sigmoid(z1, a1);
 
             // Layer 2: 6 -> 3, Softmax. Z2 = A1 * W2, A2 = softmax(Z2) per row.
             var w2 = parameters.Slice(W2Offset, 18);
             var z2 = buffer.Slice(Z2Offset, rows * 3);
             var a2 = buffer.Slice(A2Offset, rows * 3);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 6, 48), 6, x2Lanes);
+                    z2Lanes[0] = (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[3]) + (x2Lanes[2] * w2Lanes[6]) + (x2Lanes[3] * w2Lanes[9]) + (x2Lanes[4] * w2Lanes[12]) + (x2Lanes[5] * w2Lanes[15]);
+                    z2Lanes[1] = (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[4]) + (x2Lanes[2] * w2Lanes[7]) + (x2Lanes[3] * w2Lanes[10]) + (x2Lanes[4] * w2Lanes[13]) + (x2Lanes[5] * w2Lanes[16]);
+                    z2Lanes[2] = (x2Lanes[0] * w2Lanes[2]) + (x2Lanes[1] * w2Lanes[5]) + (x2Lanes[2] * w2Lanes[8]) + (x2Lanes[3] * w2Lanes[11]) + (x2Lanes[4] * w2Lanes[14]) + (x2Lanes[5] * w2Lanes[17]);
+                    global::Backprop.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = a1.Slice(row * 6, 6);
                 var z = z2.Slice(row * 3, 3);
@@ -262,7 +299,50 @@ namespace Demo
             var gw2 = gradient.Slice(W2Offset, 18);
             var a1 = buffer.Slice(A1Offset, rows * 6);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 6);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 6, 48), 6, a2Lanes);
+                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
+                    g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
+                    g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
+                    g2Lanes[2] += a2Lanes[0] * dz2Lanes[2];
+                    g2Lanes[3] += a2Lanes[1] * dz2Lanes[0];
+                    g2Lanes[4] += a2Lanes[1] * dz2Lanes[1];
+                    g2Lanes[5] += a2Lanes[1] * dz2Lanes[2];
+                    g2Lanes[6] += a2Lanes[2] * dz2Lanes[0];
+                    g2Lanes[7] += a2Lanes[2] * dz2Lanes[1];
+                    g2Lanes[8] += a2Lanes[2] * dz2Lanes[2];
+                    g2Lanes[9] += a2Lanes[3] * dz2Lanes[0];
+                    g2Lanes[10] += a2Lanes[3] * dz2Lanes[1];
+                    g2Lanes[11] += a2Lanes[3] * dz2Lanes[2];
+                    g2Lanes[12] += a2Lanes[4] * dz2Lanes[0];
+                    g2Lanes[13] += a2Lanes[4] * dz2Lanes[1];
+                    g2Lanes[14] += a2Lanes[4] * dz2Lanes[2];
+                    g2Lanes[15] += a2Lanes[5] * dz2Lanes[0];
+                    g2Lanes[16] += a2Lanes[5] * dz2Lanes[1];
+                    g2Lanes[17] += a2Lanes[5] * dz2Lanes[2];
+                    da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]) + (w2Lanes[2] * dz2Lanes[2]);
+                    da2Lanes[1] = (w2Lanes[3] * dz2Lanes[0]) + (w2Lanes[4] * dz2Lanes[1]) + (w2Lanes[5] * dz2Lanes[2]);
+                    da2Lanes[2] = (w2Lanes[6] * dz2Lanes[0]) + (w2Lanes[7] * dz2Lanes[1]) + (w2Lanes[8] * dz2Lanes[2]);
+                    da2Lanes[3] = (w2Lanes[9] * dz2Lanes[0]) + (w2Lanes[10] * dz2Lanes[1]) + (w2Lanes[11] * dz2Lanes[2]);
+                    da2Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
+                    da2Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
+                    global::Backprop.LaneKernels.Scatter(da2Lanes, 6, dz1.Slice(row * 6, 48));
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 18), gw2);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = a1.Slice(row * 6, 6);
                 var dz = dz2.Slice(row * 3, 3);
@@ -298,7 +378,46 @@ namespace Demo
 
             // Layer 1: 4 -> 6, Sigmoid. dW1 += A0^T dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 24);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, a1Lanes);
+                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 6, 48), 6, dz1Lanes);
+                    g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
+                    g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
+                    g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
+                    g1Lanes[3] += a1Lanes[0] * dz1Lanes[3];
+                    g1Lanes[4] += a1Lanes[0] * dz1Lanes[4];
+                    g1Lanes[5] += a1Lanes[0] * dz1Lanes[5];
+                    g1Lanes[6] += a1Lanes[1] * dz1Lanes[0];
+                    g1Lanes[7] += a1Lanes[1] * dz1Lanes[1];
+                    g1Lanes[8] += a1Lanes[1] * dz1Lanes[2];
+                    g1Lanes[9] += a1Lanes[1] * dz1Lanes[3];
+                    g1Lanes[10] += a1Lanes[1] * dz1Lanes[4];
+                    g1Lanes[11] += a1Lanes[1] * dz1Lanes[5];
+                    g1Lanes[12] += a1Lanes[2] * dz1Lanes[0];
+                    g1Lanes[13] += a1Lanes[2] * dz1Lanes[1];
+                    g1Lanes[14] += a1Lanes[2] * dz1Lanes[2];
+                    g1Lanes[15] += a1Lanes[2] * dz1Lanes[3];
+                    g1Lanes[16] += a1Lanes[2] * dz1Lanes[4];
+                    g1Lanes[17] += a1Lanes[2] * dz1Lanes[5];
+                    g1Lanes[18] += a1Lanes[3] * dz1Lanes[0];
+                    g1Lanes[19] += a1Lanes[3] * dz1Lanes[1];
+                    g1Lanes[20] += a1Lanes[3] * dz1Lanes[2];
+                    g1Lanes[21] += a1Lanes[3] * dz1Lanes[3];
+                    g1Lanes[22] += a1Lanes[3] * dz1Lanes[4];
+                    g1Lanes[23] += a1Lanes[3] * dz1Lanes[5];
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 24), gw1);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = inputs.Slice(row * 4, 4);
                 var dz = dz1.Slice(row * 6, 6);

@@ -213,7 +213,27 @@ namespace Demo
             var b1 = parameters.Slice(B1Offset, 4);
             var z1 = buffer.Slice(Z1Offset, rows * 4);
             var a1 = buffer.Slice(A1Offset, rows * 4);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[32];
+                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 8, 64), 8, x1Lanes);
+                    z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[4]) + (x1Lanes[2] * w1Lanes[8]) + (x1Lanes[3] * w1Lanes[12]) + (x1Lanes[4] * w1Lanes[16]) + (x1Lanes[5] * w1Lanes[20]) + (x1Lanes[6] * w1Lanes[24]) + (x1Lanes[7] * w1Lanes[28]);
+                    z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[5]) + (x1Lanes[2] * w1Lanes[9]) + (x1Lanes[3] * w1Lanes[13]) + (x1Lanes[4] * w1Lanes[17]) + (x1Lanes[5] * w1Lanes[21]) + (x1Lanes[6] * w1Lanes[25]) + (x1Lanes[7] * w1Lanes[29]);
+                    z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[6]) + (x1Lanes[2] * w1Lanes[10]) + (x1Lanes[3] * w1Lanes[14]) + (x1Lanes[4] * w1Lanes[18]) + (x1Lanes[5] * w1Lanes[22]) + (x1Lanes[6] * w1Lanes[26]) + (x1Lanes[7] * w1Lanes[30]);
+                    z1Lanes[3] = b1Lanes[3] + (x1Lanes[0] * w1Lanes[3]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[11]) + (x1Lanes[3] * w1Lanes[15]) + (x1Lanes[4] * w1Lanes[19]) + (x1Lanes[5] * w1Lanes[23]) + (x1Lanes[6] * w1Lanes[27]) + (x1Lanes[7] * w1Lanes[31]);
+                    global::Backprop.LaneKernels.Scatter(z1Lanes, 4, z1.Slice(row * 4, 32));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = inputs.Slice(row * 8, 8);
                 var z = z1.Slice(row * 4, 4);
@@ -230,14 +250,31 @@ namespace Demo
             var b2 = parameters.Slice(B2Offset, 1);
             var z2 = buffer.Slice(Z2Offset, rows * 1);
             var a2 = buffer.Slice(A2Offset, rows * 1);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 4, 32), 4, x2Lanes);
+                    z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[1]) + (x2Lanes[2] * w2Lanes[2]) + (x2Lanes[3] * w2Lanes[3]);
+                    global::Backprop.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row * 1, 8));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = a1.Slice(row * 4, 4);
                 var z = z2.Slice(row * 1, 1);
                 z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]) + (x[3] * w2[3]);
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z2, a2);
+            global::Backprop.ActivationKernels.Sigmoid(z2, a2);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
@@ -265,7 +302,36 @@ namespace Demo
             var gb2 = gradient.Slice(B2Offset, 1);
             var a1 = buffer.Slice(A1Offset, rows * 4);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 4);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 4, 32), 4, a2Lanes);
+                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 1, 8), 1, dz2Lanes);
+                    g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
+                    g2Lanes[1] += a2Lanes[1] * dz2Lanes[0];
+                    g2Lanes[2] += a2Lanes[2] * dz2Lanes[0];
+                    g2Lanes[3] += a2Lanes[3] * dz2Lanes[0];
+                    g2Lanes[4] += dz2Lanes[0];
+                    da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]);
+                    da2Lanes[1] = (w2Lanes[1] * dz2Lanes[0]);
+                    da2Lanes[2] = (w2Lanes[2] * dz2Lanes[0]);
+                    da2Lanes[3] = (w2Lanes[3] * dz2Lanes[0]);
+                    global::Backprop.LaneKernels.Scatter(da2Lanes, 4, dz1.Slice(row * 4, 32));
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 1), gb2);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = a1.Slice(row * 4, 4);
                 var dz = dz2.Slice(row * 1, 1);
@@ -287,7 +353,59 @@ namespace Demo
             // Layer 1: 8 -> 4, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 32);
             var gb1 = gradient.Slice(B1Offset, 4);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[36];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 8, 64), 8, a1Lanes);
+                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 4, 32), 4, dz1Lanes);
+                    g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
+                    g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
+                    g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
+                    g1Lanes[3] += a1Lanes[0] * dz1Lanes[3];
+                    g1Lanes[4] += a1Lanes[1] * dz1Lanes[0];
+                    g1Lanes[5] += a1Lanes[1] * dz1Lanes[1];
+                    g1Lanes[6] += a1Lanes[1] * dz1Lanes[2];
+                    g1Lanes[7] += a1Lanes[1] * dz1Lanes[3];
+                    g1Lanes[8] += a1Lanes[2] * dz1Lanes[0];
+                    g1Lanes[9] += a1Lanes[2] * dz1Lanes[1];
+                    g1Lanes[10] += a1Lanes[2] * dz1Lanes[2];
+                    g1Lanes[11] += a1Lanes[2] * dz1Lanes[3];
+                    g1Lanes[12] += a1Lanes[3] * dz1Lanes[0];
+                    g1Lanes[13] += a1Lanes[3] * dz1Lanes[1];
+                    g1Lanes[14] += a1Lanes[3] * dz1Lanes[2];
+                    g1Lanes[15] += a1Lanes[3] * dz1Lanes[3];
+                    g1Lanes[16] += a1Lanes[4] * dz1Lanes[0];
+                    g1Lanes[17] += a1Lanes[4] * dz1Lanes[1];
+                    g1Lanes[18] += a1Lanes[4] * dz1Lanes[2];
+                    g1Lanes[19] += a1Lanes[4] * dz1Lanes[3];
+                    g1Lanes[20] += a1Lanes[5] * dz1Lanes[0];
+                    g1Lanes[21] += a1Lanes[5] * dz1Lanes[1];
+                    g1Lanes[22] += a1Lanes[5] * dz1Lanes[2];
+                    g1Lanes[23] += a1Lanes[5] * dz1Lanes[3];
+                    g1Lanes[24] += a1Lanes[6] * dz1Lanes[0];
+                    g1Lanes[25] += a1Lanes[6] * dz1Lanes[1];
+                    g1Lanes[26] += a1Lanes[6] * dz1Lanes[2];
+                    g1Lanes[27] += a1Lanes[6] * dz1Lanes[3];
+                    g1Lanes[28] += a1Lanes[7] * dz1Lanes[0];
+                    g1Lanes[29] += a1Lanes[7] * dz1Lanes[1];
+                    g1Lanes[30] += a1Lanes[7] * dz1Lanes[2];
+                    g1Lanes[31] += a1Lanes[7] * dz1Lanes[3];
+                    g1Lanes[32] += dz1Lanes[0];
+                    g1Lanes[33] += dz1Lanes[1];
+                    g1Lanes[34] += dz1Lanes[2];
+                    g1Lanes[35] += dz1Lanes[3];
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 32), gw1);
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(32, 4), gb1);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = inputs.Slice(row * 8, 8);
                 var dz = dz1.Slice(row * 4, 4);

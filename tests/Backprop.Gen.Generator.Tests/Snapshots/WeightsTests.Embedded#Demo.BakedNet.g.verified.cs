@@ -226,7 +226,26 @@ namespace Demo
             var b1 = parameters.Slice(B1Offset, 3);
             var z1 = buffer.Slice(Z1Offset, rows * 3);
             var a1 = buffer.Slice(A1Offset, rows * 3);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, x1Lanes);
+                    z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[3]);
+                    z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[4]);
+                    z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[5]);
+                    global::Backprop.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = inputs.Slice(row * 2, 2);
                 var z = z1.Slice(row * 3, 3);
@@ -235,21 +254,38 @@ namespace Demo
                 z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[5]);
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Tanh(z1, a1);
+            global::Backprop.ActivationKernels.Tanh(z1, a1);
 
             // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
             var w2 = parameters.Slice(W2Offset, 3);
             var b2 = parameters.Slice(B2Offset, 1);
             var z2 = buffer.Slice(Z2Offset, rows * 1);
             var a2 = buffer.Slice(A2Offset, rows * 1);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, x2Lanes);
+                    z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[1]) + (x2Lanes[2] * w2Lanes[2]);
+                    global::Backprop.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row * 1, 8));
+                }
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var x = a1.Slice(row * 3, 3);
                 var z = z2.Slice(row * 1, 1);
                 z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]);
             }
 
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(z2, a2);
+            global::Backprop.ActivationKernels.Sigmoid(z2, a2);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
@@ -277,7 +313,34 @@ namespace Demo
             var gb2 = gradient.Slice(B2Offset, 1);
             var a1 = buffer.Slice(A1Offset, rows * 3);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 3);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, a2Lanes);
+                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 1, 8), 1, dz2Lanes);
+                    g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
+                    g2Lanes[1] += a2Lanes[1] * dz2Lanes[0];
+                    g2Lanes[2] += a2Lanes[2] * dz2Lanes[0];
+                    g2Lanes[3] += dz2Lanes[0];
+                    da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]);
+                    da2Lanes[1] = (w2Lanes[1] * dz2Lanes[0]);
+                    da2Lanes[2] = (w2Lanes[2] * dz2Lanes[0]);
+                    global::Backprop.LaneKernels.Scatter(da2Lanes, 3, dz1.Slice(row * 3, 24));
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 3), gw2);
+                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(3, 1), gb2);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = a1.Slice(row * 3, 3);
                 var dz = dz2.Slice(row * 1, 1);
@@ -297,7 +360,32 @@ namespace Demo
             // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 6);
             var gb1 = gradient.Slice(B1Offset, 3);
-            for (int row = 0; row < rows; row++)
+            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (rows >= 8)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
+                for (int row = 0; row + 8 <= rows; row += 8)
+                {
+                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
+                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
+                    g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
+                    g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
+                    g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
+                    g1Lanes[3] += a1Lanes[1] * dz1Lanes[0];
+                    g1Lanes[4] += a1Lanes[1] * dz1Lanes[1];
+                    g1Lanes[5] += a1Lanes[1] * dz1Lanes[2];
+                    g1Lanes[6] += dz1Lanes[0];
+                    g1Lanes[7] += dz1Lanes[1];
+                    g1Lanes[8] += dz1Lanes[2];
+                }
+
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 6), gw1);
+                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(6, 3), gb1);
+            }
+
+            for (int row = rows - (rows % 8); row < rows; row++)
             {
                 var a = inputs.Slice(row * 2, 2);
                 var dz = dz1.Slice(row * 3, 3);
