@@ -31,6 +31,7 @@ make_project() {  # $1 = folder, $2 = extra attribute arguments
   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
   <ItemGroup>
     <ProjectReference Include="$root/src/Runtime/Backprop.Gen.Runtime.csproj" />
+    <ProjectReference Include="$root/src/Attributes/Backprop.Gen.Attributes.csproj" />
     <ProjectReference Include="$root/src/Generator/Backprop.Gen.Generator.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
     <AdditionalFiles Include="model.safetensors" />
   </ItemGroup>
