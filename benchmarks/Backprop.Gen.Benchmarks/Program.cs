@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 // Quick run (a few minutes): dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*Workload*' '*MachineLimit*'
 // Full run:                  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*'
 // Threading crossover:       dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*Threads*'
+// The generator's own cost:  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*GeneratorCost*'
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Flops).Assembly).Run(args);
 PrintRates(summaries.SelectMany(summary => summary.Reports).ToList());
 
