@@ -28,7 +28,7 @@ internal static class LayerKernels
 
     /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
     /// <summary>
-    /// Float layers at least this wide use the register-blocked <c>DenseKernels.MultiplyAdd</c> (4 rows x 16 columns
+    /// Float layers at least this wide use the register-blocked <c>DenseKernels.MultiplyAdd</c> (6 rows x 16 columns
     /// in registers) for <c>A * W</c> (WideLayerKernelBenchmark measures it against the call per row).
     /// </summary>
     public const int MinBlockedColumns = 16;
