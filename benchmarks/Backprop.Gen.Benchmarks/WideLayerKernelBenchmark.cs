@@ -19,7 +19,7 @@ public class WideLayerKernelBenchmark
     [Params(784)]
     public int In { get; set; }
 
-    [Params(128, 64, 16)]
+    [Params(128, 64, 16, 10)]
     public int Out { get; set; }
 
     [GlobalSetup]

@@ -11,7 +11,7 @@ public sealed class DenseKernelTests
 {
     private static readonly int[] Rows = { 1, 3, 4, 5, 6, 9, 10, 16 };
     private static readonly int[] Inner = { 1, 4, 7, 10, 20 };
-    private static readonly int[] Columns = { 1, 7, 8, 15, 16, 17, 33, 40 };
+    private static readonly int[] Columns = { 1, 7, 8, 10, 15, 16, 17, 33, 40, 70 };
 
     [Fact]
     public void MultiplyAdd_matches_the_definition_and_each_row_is_independent_of_its_block()

@@ -23,7 +23,7 @@ public sealed class GradientOracleTests(ITestOutputHelper output)
         NetworkCase network = NetworkCase.Get(name);
         ReferenceNetwork reference = network.Reference;
         var random = new Random(name.GetHashCode(StringComparison.Ordinal) & 0xFFFF);
-        foreach (int rows in new[] { 1, 3, 17, 50 })
+        foreach (int rows in new[] { 1, 3, 17, 50, 150 })
         {
             double[] parameters = Tolerance.Uniform(random, reference.ParameterCount, 1.0);
             double[] inputs = Tolerance.Uniform(random, rows * network.Layers[0], 2.0);

@@ -28,10 +28,11 @@ internal static class LayerKernels
 
     /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
     /// <summary>
-    /// Float layers at least this wide use the register-blocked <c>DenseKernels.MultiplyAdd</c> (6 rows x 16 columns
-    /// in registers) for <c>A * W</c> (WideLayerKernelBenchmark measures it against the call per row).
+    /// Float layers with at least this many outputs (one vector) use the register-blocked <c>DenseKernels.MultiplyAdd</c>
+    /// (6 rows x 16 or x 8 columns in registers) for <c>A * W</c> (WideLayerKernelBenchmark measures it against the
+    /// call per row, down to 10 outputs).
     /// </summary>
-    public const int MinBlockedColumns = 16;
+    public const int MinBlockedColumns = 8;
 
     public static bool IsBlocked(LayerPlan layer, bool single) => single && !IsUnrolled(layer) && layer.FanOut >= MinBlockedColumns;
 

@@ -63,6 +63,12 @@ public static class DenseKernels
                 Block6x16(ref aRef, r0, inner, ref wRef, columns, ref zRef, j0);
             }
 
+            if (j0 + 8 <= columns)
+            {
+                Block6x8(ref aRef, r0, inner, ref wRef, columns, ref zRef, j0);
+                j0 += 8;
+            }
+
             for (int r = r0; r < r0 + WideRowBlock; r++)
             {
                 Tail(ref aRef, r, inner, ref wRef, columns, ref zRef, j0);
@@ -87,6 +93,38 @@ public static class DenseKernels
         {
             Tail(ref aRef, r0, inner, ref wRef, columns, ref zRef, 0);
         }
+    }
+
+    // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
+    private static void Block6x8(ref float a, int r0, int inner, ref float w, int columns, ref float z, int j0)
+    {
+        ref float z0 = ref Unsafe.Add(ref z, (r0 * columns) + j0);
+        nint rowStride = columns;
+        Vector256<float> c0 = Vector256.LoadUnsafe(ref z0), c1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, rowStride));
+        Vector256<float> c2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 2 * rowStride)), c3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 3 * rowStride));
+        Vector256<float> c4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 4 * rowStride)), c5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 5 * rowStride));
+        ref float a0 = ref Unsafe.Add(ref a, r0 * inner);
+        nint stride = inner;
+        ref float wRow = ref Unsafe.Add(ref w, j0);
+        for (int k = 0; k < inner; k++)
+        {
+            Vector256<float> w0 = Vector256.LoadUnsafe(ref wRow);
+            c0 = Fma.MultiplyAdd(Vector256.Create(a0), w0, c0);
+            c1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, stride)), w0, c1);
+            c2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 2 * stride)), w0, c2);
+            c3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 3 * stride)), w0, c3);
+            c4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 4 * stride)), w0, c4);
+            c5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 5 * stride)), w0, c5);
+            a0 = ref Unsafe.Add(ref a0, 1);
+            wRow = ref Unsafe.Add(ref wRow, columns);
+        }
+
+        c0.StoreUnsafe(ref z0);
+        c1.StoreUnsafe(ref Unsafe.Add(ref z0, rowStride));
+        c2.StoreUnsafe(ref Unsafe.Add(ref z0, 2 * rowStride));
+        c3.StoreUnsafe(ref Unsafe.Add(ref z0, 3 * rowStride));
+        c4.StoreUnsafe(ref Unsafe.Add(ref z0, 4 * rowStride));
+        c5.StoreUnsafe(ref Unsafe.Add(ref z0, 5 * rowStride));
     }
 
     // 4 rows x 16 columns: 8 accumulators in registers, one broadcast per row and two loads of W per k.
@@ -199,9 +237,43 @@ public static class DenseKernels
         ref float zRow = ref Unsafe.Add(ref z, r * columns);
         ref float aRow = ref Unsafe.Add(ref a, r * inner);
         int j = j0;
+        for (; j + 64 <= columns; j += 64)
+        {
+            // Eight independent accumulators keep both FMA pipes busy when a single row is computed (Predict of one
+            // example), which has no other rows to interleave.
+            ref float zj = ref Unsafe.Add(ref zRow, j);
+            Vector256<float> c0 = Vector256.LoadUnsafe(ref zj), c1 = Vector256.LoadUnsafe(ref zj, 8);
+            Vector256<float> c2 = Vector256.LoadUnsafe(ref zj, 16), c3 = Vector256.LoadUnsafe(ref zj, 24);
+            Vector256<float> c4 = Vector256.LoadUnsafe(ref zj, 32), c5 = Vector256.LoadUnsafe(ref zj, 40);
+            Vector256<float> c6 = Vector256.LoadUnsafe(ref zj, 48), c7 = Vector256.LoadUnsafe(ref zj, 56);
+            ref float wRow = ref Unsafe.Add(ref w, j);
+            for (int k = 0; k < inner; k++)
+            {
+                Vector256<float> b = Vector256.Create(Unsafe.Add(ref aRow, k));
+                c0 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow), c0);
+                c1 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 8), c1);
+                c2 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 16), c2);
+                c3 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 24), c3);
+                c4 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 32), c4);
+                c5 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 40), c5);
+                c6 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 48), c6);
+                c7 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 56), c7);
+                wRow = ref Unsafe.Add(ref wRow, columns);
+            }
+
+            c0.StoreUnsafe(ref zj);
+            c1.StoreUnsafe(ref zj, 8);
+            c2.StoreUnsafe(ref zj, 16);
+            c3.StoreUnsafe(ref zj, 24);
+            c4.StoreUnsafe(ref zj, 32);
+            c5.StoreUnsafe(ref zj, 40);
+            c6.StoreUnsafe(ref zj, 48);
+            c7.StoreUnsafe(ref zj, 56);
+        }
+
         for (; j + 32 <= columns; j += 32)
         {
-            // Four independent accumulators hide the FMA latency when a single row is computed (Predict of one example).
+            // Four independent accumulators for the next 32 columns.
             ref float zj = ref Unsafe.Add(ref zRow, j);
             Vector256<float> c0 = Vector256.LoadUnsafe(ref zj), c1 = Vector256.LoadUnsafe(ref zj, 8);
             Vector256<float> c2 = Vector256.LoadUnsafe(ref zj, 16), c3 = Vector256.LoadUnsafe(ref zj, 24);
@@ -287,6 +359,12 @@ public static class DenseKernels
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
                 TransposedBlock6x16(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, j0);
+            }
+
+            if (j0 + 8 <= columns)
+            {
+                TransposedBlock6x8(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, j0);
+                j0 += 8;
             }
 
             for (int k = k0; k < k0 + WideRowBlock; k++)
@@ -413,6 +491,37 @@ public static class DenseKernels
         c41.StoreUnsafe(ref g4, 8);
         c50.StoreUnsafe(ref g5);
         c51.StoreUnsafe(ref g5, 8);
+    }
+
+    // Rows k0..k0+5 of G, 8 columns from j0, for the last 8 to 15 columns: 6 accumulators.
+    private static void TransposedBlock6x8(ref float a, int rows, int inner, int k0, ref float d, int columns, ref float g, int j0)
+    {
+        ref float g0 = ref Unsafe.Add(ref g, (k0 * columns) + j0);
+        nint rowStride = columns;
+        Vector256<float> c0 = Vector256.LoadUnsafe(ref g0), c1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, rowStride));
+        Vector256<float> c2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 2 * rowStride)), c3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 3 * rowStride));
+        Vector256<float> c4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 4 * rowStride)), c5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 5 * rowStride));
+        ref float aRow = ref Unsafe.Add(ref a, k0);
+        ref float dRow = ref Unsafe.Add(ref d, j0);
+        for (int r = 0; r < rows; r++)
+        {
+            Vector256<float> d0 = Vector256.LoadUnsafe(ref dRow);
+            c0 = Fma.MultiplyAdd(Vector256.Create(aRow), d0, c0);
+            c1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 1)), d0, c1);
+            c2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 2)), d0, c2);
+            c3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 3)), d0, c3);
+            c4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 4)), d0, c4);
+            c5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 5)), d0, c5);
+            aRow = ref Unsafe.Add(ref aRow, inner);
+            dRow = ref Unsafe.Add(ref dRow, columns);
+        }
+
+        c0.StoreUnsafe(ref g0);
+        c1.StoreUnsafe(ref Unsafe.Add(ref g0, rowStride));
+        c2.StoreUnsafe(ref Unsafe.Add(ref g0, 2 * rowStride));
+        c3.StoreUnsafe(ref Unsafe.Add(ref g0, 3 * rowStride));
+        c4.StoreUnsafe(ref Unsafe.Add(ref g0, 4 * rowStride));
+        c5.StoreUnsafe(ref Unsafe.Add(ref g0, 5 * rowStride));
     }
 
     // Row k of G from column j0 on, with the same fused operations in the same order as the blocked path.

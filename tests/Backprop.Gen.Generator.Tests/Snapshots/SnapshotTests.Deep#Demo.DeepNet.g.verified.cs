@@ -33,23 +33,23 @@ namespace Demo
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 72;
+        private const int BlockRows = 256;
         private const int Z1Offset = 0;
-        private const int A1Offset = 2304;
-        private const int Z2Offset = 4608;
-        private const int A2Offset = 6336;
-        private const int Z3Offset = 8064;
-        private const int A3Offset = 9216;
-        private const int Z4Offset = 10368;
-        private const int A4Offset = 10944;
-        private const int Z5Offset = 11520;
+        private const int A1Offset = 8192;
+        private const int Z2Offset = 16384;
+        private const int A2Offset = 22528;
+        private const int Z3Offset = 28672;
+        private const int A3Offset = 32768;
+        private const int Z4Offset = 36864;
+        private const int A4Offset = 38912;
+        private const int Z5Offset = 40960;
         private const int A5Offset = Z5Offset;
-        private const int ForwardWorkspaceLength = 11736;
+        private const int ForwardWorkspaceLength = 41728;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 2304;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 8192;
         // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
-        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 4608;
-        private const int GradientWorkspaceLength = 17112;
+        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 16384;
+        private const int GradientWorkspaceLength = 58880;
 
         /// <summary>The declared layer sizes: [16, 32, 24, 16, 8, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 16, 32, 24, 16, 8, 3 };
@@ -283,14 +283,10 @@ namespace Demo
             var a4 = buffer.Slice(A4Offset, rows * 8);
             for (int row = 0; row < rows; row++)
             {
-                var x = a3.Slice(row * 16, 16);
-                var z = z4.Slice(row * 8, 8);
-                b4.CopyTo(z);
-                for (int k = 0; k < 16; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w4.Slice(k * 8, 8), x[k], z, z);
-                }
+                b4.CopyTo(z4.Slice(row * 8, 8));
             }
+
+            global::Backprop.DenseKernels.MultiplyAdd(a3, rows, 16, w4, 8, z4);
 
             global::Backprop.ActivationKernels.Sigmoid(z4, a4);
 
@@ -458,16 +454,10 @@ namespace Demo
             var gb4 = gradient.Slice(B4Offset, 8);
             var a3 = buffer.Slice(A3Offset, rows * 16);
             var dz3 = buffer.Slice(GradientBuffer0Offset, rows * 16);
+            global::Backprop.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
             for (int row = 0; row < rows; row++)
             {
-                var a = a3.Slice(row * 16, 16);
                 var dz = dz4.Slice(row * 8, 8);
-                for (int k = 0; k < 16; k++)
-                {
-                    var gradientRow = gw4.Slice(k * 8, 8);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb4, dz, gb4);
             }
 

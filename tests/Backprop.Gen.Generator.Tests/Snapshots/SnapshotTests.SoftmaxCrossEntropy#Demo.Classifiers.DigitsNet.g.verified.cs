@@ -27,17 +27,17 @@ namespace Demo.Classifiers
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 108;
+        private const int BlockRows = 256;
         private const int Z1Offset = 0;
-        private const int A1Offset = 3456;
-        private const int Z2Offset = 6912;
-        private const int A2Offset = 7992;
-        private const int ForwardWorkspaceLength = 9072;
+        private const int A1Offset = 8192;
+        private const int Z2Offset = 16384;
+        private const int A2Offset = 18944;
+        private const int ForwardWorkspaceLength = 21504;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 3456;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 8192;
         // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
-        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 6912;
-        private const int GradientWorkspaceLength = 16304;
+        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 16384;
+        private const int GradientWorkspaceLength = 38208;
 
         /// <summary>The declared layer sizes: [64, 32, 10].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 32, 10 };
@@ -231,14 +231,10 @@ namespace Demo.Classifiers
             var a2 = buffer.Slice(A2Offset, rows * 10);
             for (int row = 0; row < rows; row++)
             {
-                var x = a1.Slice(row * 32, 32);
-                var z = z2.Slice(row * 10, 10);
-                b2.CopyTo(z);
-                for (int k = 0; k < 32; k++)
-                {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w2.Slice(k * 10, 10), x[k], z, z);
-                }
+                b2.CopyTo(z2.Slice(row * 10, 10));
             }
+
+            global::Backprop.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 10, z2);
 
             global::Backprop.ActivationKernels.SoftmaxRows(z2, a2, 10);
         }
@@ -265,16 +261,10 @@ namespace Demo.Classifiers
             var gb2 = gradient.Slice(B2Offset, 10);
             var a1 = buffer.Slice(A1Offset, rows * 32);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 32);
+            global::Backprop.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
             for (int row = 0; row < rows; row++)
             {
-                var a = a1.Slice(row * 32, 32);
                 var dz = dz2.Slice(row * 10, 10);
-                for (int k = 0; k < 32; k++)
-                {
-                    var gradientRow = gw2.Slice(k * 10, 10);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
-                }
-
                 global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
             }
 
