@@ -50,19 +50,7 @@ public static class ActivationKernels
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
     public static void Sigmoid<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        RequireSameLength(z.Length, a.Length, nameof(a));
-        if (z.Length >= Vector128<T>.Count)
-        {
-            TensorPrimitives.Sigmoid(z, a);
-            return;
-        }
-
-        Vector128<T> storage = default;
-        Span<T> lanes = PadToVector(z, ref storage);
-        TensorPrimitives.Sigmoid(lanes, lanes);
-        lanes.Slice(0, z.Length).CopyTo(a);
-    }
+        => ApplyPaddedToVector(z, a, TensorPrimitives.Sigmoid);
 
     /// <summary>
     /// Tanh, <c>a = tanh(z)</c>, with the same bits for an element whatever the span's length (see
@@ -73,28 +61,26 @@ public static class ActivationKernels
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
     public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => ApplyPaddedToVector(z, a, TensorPrimitives.Tanh);
+
+    private delegate void ElementwiseFunction<T>(ReadOnlySpan<T> x, Span<T> destination);
+
+    // Spans shorter than a vector go through a zero-padded vector, so that every element takes the vectorized path.
+    private static void ApplyPaddedToVector<T>(ReadOnlySpan<T> z, Span<T> a, ElementwiseFunction<T> function)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireSameLength(z.Length, a.Length, nameof(a));
         if (z.Length >= Vector128<T>.Count)
         {
-            TensorPrimitives.Tanh(z, a);
+            function(z, a);
             return;
         }
 
-        Vector128<T> storage = default;
-        Span<T> lanes = PadToVector(z, ref storage);
-        TensorPrimitives.Tanh(lanes, lanes);
-        lanes.Slice(0, z.Length).CopyTo(a);
-    }
-
-    // A span shorter than a vector, copied into the zero-padded vector storage, so that every element takes the
-    // vectorized path of TensorPrimitives (which rounds differently from its path for fewer elements than a vector).
-    private static Span<T> PadToVector<T>(ReadOnlySpan<T> z, ref Vector128<T> storage)
-        where T : unmanaged
-    {
-        Span<T> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector128<T>, T>(ref storage), Vector128<T>.Count);
+        Vector128<T> padded = default;
+        Span<T> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector128<T>, T>(ref padded), Vector128<T>.Count);
         z.CopyTo(lanes);
-        return lanes;
+        function(lanes, lanes);
+        lanes.Slice(0, z.Length).CopyTo(a);
     }
 
     /// <summary>ReLU backward: <c>dZ = z &gt; 0 ? dA : 0</c> (the derivative at 0 is 0, as in PyTorch).</summary>
