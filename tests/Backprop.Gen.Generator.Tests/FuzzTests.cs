@@ -13,6 +13,7 @@ namespace Backprop.Generator.Tests;
 /// <summary>
 /// Random architectures (1-6 weight layers, widths 1-64, every activation, loss, bias and element type the rules
 /// allow) are generated, compiled in memory, loaded and compared with the independent reference implementation.
+/// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -41,11 +42,14 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         double worstFloat = 0;
         double worstDouble = 0;
+        var pathsHit = new HashSet<string>();
         foreach (Architecture architecture in architectures)
         {
             object network = Activator.CreateInstance(assembly.GetType("Fuzz." + architecture.Name, throwOnError: true)!)!;
             var reference = new ReferenceNetwork(architecture.Layers, architecture.Activations, architecture.Loss, architecture.Bias);
             int rows = random.Next(1, 41);
+            string generated = result.Results.Single().GeneratedSources.Single(s => s.HintName.Contains("." + architecture.Name + ".", StringComparison.Ordinal)).SourceText.ToString();
+            pathsHit.UnionWith(KernelPaths(generated, rows));
             double[] parameters = Tolerance.Uniform(random, reference.ParameterCount, 1.0);
             double[] inputs = Tolerance.Uniform(random, rows * architecture.Layers[0], 2.0);
             double[] targets = Tolerance.Targets(random, rows, architecture.Layers[^1], architecture.Loss, architecture.Activations[^1]);
@@ -69,7 +73,53 @@ public sealed class FuzzTests(ITestOutputHelper output)
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seed {seed}: {NetworksPerCompilation} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}"));
+            $"seed {seed}: {NetworksPerCompilation} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}; paths: {string.Join(", ", pathsHit.Order())}"));
+        Assert.Empty(AllPaths.Except(pathsHit));
+    }
+
+    // Every kernel form the emitter chooses between, each with the batch sizes that exercise its remainder handling.
+    private static readonly string[] AllPaths =
+    {
+        "lanes: whole tiles and leftover rows", "blocked: 6-row blocks and leftover rows", "blocked: 8 to 15 columns",
+        "blocked weight gradient", "transposed input gradient", "call per row", "unrolled one-row",
+    };
+
+    private static IEnumerable<string> KernelPaths(string generated, int rows)
+    {
+        if (generated.Contains("LaneKernels.Gather", StringComparison.Ordinal) && rows > 8 && rows % 8 != 0)
+        {
+            yield return AllPaths[0];
+        }
+
+        if (generated.Contains("DenseKernels.MultiplyAdd(", StringComparison.Ordinal) && rows > 6 && rows % 6 != 0)
+        {
+            yield return AllPaths[1];
+        }
+
+        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"DenseKernels\.MultiplyAdd\([^;]*, (8|9|1[0-5]), z\d+\);"))
+        {
+            yield return AllPaths[2];
+        }
+
+        if (generated.Contains("DenseKernels.MultiplyAddTransposed(", StringComparison.Ordinal))
+        {
+            yield return AllPaths[3];
+        }
+
+        if (generated.Contains("DenseKernels.Transpose(", StringComparison.Ordinal))
+        {
+            yield return AllPaths[4];
+        }
+
+        if (generated.Contains("TensorPrimitives.MultiplyAdd(", StringComparison.Ordinal))
+        {
+            yield return AllPaths[5];
+        }
+
+        if (generated.Contains("for (int row = 0; row < rows; row++)", StringComparison.Ordinal) && generated.Contains("z[0] = ", StringComparison.Ordinal))
+        {
+            yield return AllPaths[6];
+        }
     }
 
     private sealed record Architecture(string Name, int[] Layers, Activation[] Activations, LossFunction Loss, bool Bias, bool IsDouble)
