@@ -5,12 +5,13 @@ namespace Backprop.Tests;
 
 /// <summary>
 /// The register-blocked products against plain double loops, over shapes that hit every block and remainder path
-/// (rows and inner sizes around the 6- and 4-row blocks, columns around the 8- and 16-column vectors).
+/// (rows and inner sizes around the 6- and 4-row blocks, inner sizes beyond one 256-long slice, columns around the 8-
+/// and 16-column vectors).
 /// </summary>
 public sealed class DenseKernelTests
 {
     private static readonly int[] Rows = { 1, 3, 4, 5, 6, 9, 10, 16 };
-    private static readonly int[] Inner = { 1, 4, 7, 10, 20 };
+    private static readonly int[] Inner = { 1, 4, 7, 10, 20, 300 };
     private static readonly int[] Columns = { 1, 7, 8, 10, 15, 16, 17, 33, 40, 70 };
 
     [Fact]
