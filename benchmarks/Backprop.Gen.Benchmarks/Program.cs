@@ -32,6 +32,7 @@ static void PrintRates(List<BenchmarkReport> reports)
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Machine limit (one core, FMA over registers): {limit:F1} GFLOP/s"));
     }
 
+    var ours = new List<(string Workload, string Threads, double Nanoseconds)>();
     Console.WriteLine("| workload | threads | ns per example (or call) | examples/s | GFLOP/s | of one-core limit |");
     Console.WriteLine("|---|---|---|---|---|---|");
     foreach (BenchmarkReport report in reports.Where(r => r.ResultStatistics is not null))
@@ -52,5 +53,8 @@ static void PrintRates(List<BenchmarkReport> reports)
         double gflops = flops / ns;
         string share = peak is { } p ? (gflops / p).ToString("P0", CultureInfo.InvariantCulture) : "-";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {threads} | {ns:F1} | {1e9 / ns:N0} | {gflops:F2} | {share} |"));
+        ours.Add((name, threads, ns));
     }
+
+    PeerComparison.Print(ours);
 }

@@ -7,7 +7,7 @@ Run with Debian's interpreter (python3-torch and python3-numpy are Debian packag
     /usr/bin/python3 benchmarks/peers/run_peers.py --quick    # smaller slices, fewer repetitions
 
 Prints a table and writes benchmarks/peers/results.json (one record per workload and peer).
-The math is shared/design/math.md's: rows are examples, Z = A*W + b with W[l] of shape
+The math is docs/math.md's: rows are examples, Z = A*W + b with W[l] of shape
 n(l-1) x n(l), MSE = sum((P - Y)^2) / m, gradients averaged over the batch, torch.optim
 conventions. Every peer starts from the same float32 initial parameters and data, so the
 final losses printed in the notes must agree between peers (a check that they all compute
