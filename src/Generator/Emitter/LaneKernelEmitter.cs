@@ -16,7 +16,7 @@ internal static class LaneKernelEmitter
     private const string Kernels = "global::Backprop.LaneKernels";
 
     /// <summary>The start of the loop over the rows that the tiles leave over.</summary>
-    public const string RemainderStart = "rows - (rows % 8)";
+    public static readonly string RemainderStart = $"rows - (rows % {Lanes})";
 
     /// <summary>
     /// <c>Z = A * W + b</c> for the tiles, as the same sums in the same order as the one-row code (a separate multiply
