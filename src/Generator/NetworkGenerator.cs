@@ -60,7 +60,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             return spec;
         }
 
-        WeightsResult result = WeightsReader.Read(spec.Weights, files, spec.Layers.AsSpan().ToArray(), spec.Activations.AsSpan().ToArray(), spec.Loss, spec.Bias);
+        WeightsResult result = WeightsReader.Read(spec.Weights, files, spec.Layers.AsSpan().ToArray(), spec.Activations.AsSpan().ToArray(), spec.Loss, spec.Bias, spec.ElementType == ElementKind.Single);
         return result.Parameters is null ? null : spec with { EmbeddedParameters = result.Parameters.ToEquatableArray() };
     }
 }

@@ -63,6 +63,7 @@ public sealed class WeightsTests
     [InlineData("BPG015", "truncated", "beyond the")]
     [InlineData("BPG016", "wrong shape", "has shape [3, 3], but the network needs [3, 2]")]
     [InlineData("BPG016", "other network", "the file holds a network with layers [2,3,1], activations [ReLU,Sigmoid]")]
+    [InlineData("BPG016", "beyond float", "parameter 3 (1E+39) is beyond the range of float")]
     public void A_bad_weights_file_is_a_diagnostic_on_the_Weights_argument_and_generates_nothing(string id, string damage, string message)
     {
         AdditionalText[] files = damage switch
@@ -71,6 +72,7 @@ public sealed class WeightsTests
             "not base64" => new AdditionalText[] { new InMemoryAdditionalText("obj/backprop/model.safetensors.b64", "%%% not base64 %%%") },
             "truncated" => new[] { Encode(Tiny(values: i => i)[..^4]) },
             "wrong shape" => new[] { Encode(Tiny(values: i => i, firstShape: new[] { 3, 3 })) },
+            "beyond float" => new[] { Encode(Tiny(values: i => i == 1 ? 1e39 : i, dtype: "F64")) },
             _ => new[] { Encode(Tiny(values: i => i, metadata: "\"__metadata__\":{\"format\":\"backprop-gen\",\"layers\":\"2,3,1\",\"activations\":\"ReLU,Sigmoid\",\"loss\":\"MeanSquaredError\",\"bias\":\"true\"},")) },
         };
         Compilation compilation = GeneratorHarness.CreateCompilation(Declaration);
@@ -97,31 +99,40 @@ public sealed class WeightsTests
 
     private static AdditionalText Encode(byte[] file) => new InMemoryAdditionalText("obj/backprop/model.safetensors.b64", Convert.ToBase64String(file));
 
-    // A 2 -> 3 -> 1 network in nn.Linear layout; value i of the file (in file order) is values(i).
-    private static byte[] Tiny(Func<int, float> values, int[]? firstShape = null, string metadata = "")
+    // A 2 -> 3 -> 1 network in nn.Linear layout; value i of the file (in file order) is values(i), stored as dtype.
+    private static byte[] Tiny(Func<int, double> values, int[]? firstShape = null, string metadata = "", string dtype = "F32")
     {
         int[] shape0 = firstShape ?? new[] { 3, 2 };
         (string Name, int[] Shape)[] tensors = { ("layers.0.weight", shape0), ("layers.0.bias", new[] { 3 }), ("layers.1.weight", new[] { 1, 3 }), ("layers.1.bias", new[] { 1 }) };
+        int size = dtype == "F64" ? 8 : 4;
         var header = new StringBuilder("{" + metadata);
         int offset = 0;
         int total = 0;
         foreach ((string name, int[] shape) in tensors)
         {
-            int bytes = shape.Aggregate(1, (a, b) => a * b) * 4;
-            header.Append($"\"{name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{offset + bytes}]}},");
+            int bytes = shape.Aggregate(1, (a, b) => a * b) * size;
+            header.Append($"\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{offset + bytes}]}},");
             offset += bytes;
-            total += bytes / 4;
+            total += bytes / size;
         }
 
         header.Length--;
         header.Append('}');
         byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToString());
-        byte[] file = new byte[8 + headerBytes.Length + (total * 4)];
+        byte[] file = new byte[8 + headerBytes.Length + (total * size)];
         BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)headerBytes.Length);
         headerBytes.CopyTo(file, 8);
         for (int i = 0; i < total; i++)
         {
-            BinaryPrimitives.WriteSingleLittleEndian(file.AsSpan(8 + headerBytes.Length + (i * 4)), values(i));
+            Span<byte> destination = file.AsSpan(8 + headerBytes.Length + (i * size));
+            if (size == 8)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(destination, values(i));
+            }
+            else
+            {
+                BinaryPrimitives.WriteSingleLittleEndian(destination, (float)values(i));
+            }
         }
 
         return file;

@@ -69,7 +69,7 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
         List<DeclarationProblem> problems = NetworkRules.FindProblems(type, declaration, context.CancellationToken);
         if (problems.Count == 0 && declaration.Weights is { } weights)
         {
-            WeightsResult result = WeightsReader.Read(weights, ReadWeightsFiles(context), declaration.Layers!, declaration.Activations!.Select(value => (Activation)value).ToArray(), (LossFunction)declaration.Loss, declaration.Bias);
+            WeightsResult result = WeightsReader.Read(weights, ReadWeightsFiles(context), declaration.Layers!, declaration.Activations!.Select(value => (Activation)value).ToArray(), (LossFunction)declaration.Loss, declaration.Bias, declaration.IsSingle);
             if (result.Problem is not null)
             {
                 problems.Add(new DeclarationProblem(result.Problem, ProblemSite.Argument, type.Name, weights, result.Detail) { ArgumentName = "Weights" });

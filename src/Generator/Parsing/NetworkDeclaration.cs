@@ -24,6 +24,9 @@ internal sealed class NetworkDeclaration
     /// <summary>Whether <c>ElementType</c> was not given, so the default <see cref="float"/> applies.</summary>
     public bool ElementTypeIsDefault { get; set; } = true;
 
+    /// <summary>Whether the network computes in <see cref="float"/> (the default), once the declaration is valid.</summary>
+    public bool IsSingle => ElementTypeIsDefault || ElementType?.SpecialType == SpecialType.System_Single;
+
     /// <summary>The build-time weights file name, or <see langword="null"/>.</summary>
     public string? Weights { get; set; }
 

@@ -116,7 +116,7 @@ internal static class NetworkParser
             Activations: declaration.Activations!.Select(value => (Activation)value).ToEquatableArray(),
             Loss: (LossFunction)declaration.Loss,
             Bias: declaration.Bias,
-            ElementType: declaration.ElementTypeIsDefault || declaration.ElementType!.SpecialType == SpecialType.System_Single
+            ElementType: declaration.IsSingle
                 ? ElementKind.Single
                 : ElementKind.Double,
             Weights: declaration.Weights,

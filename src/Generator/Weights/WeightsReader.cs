@@ -36,7 +36,7 @@ internal sealed class WeightsResult
 /// </summary>
 internal static class WeightsReader
 {
-    public static WeightsResult Read(string weightsName, IEnumerable<EncodedWeightsFile> files, IReadOnlyList<int> layers, IReadOnlyList<Activation> activations, LossFunction loss, bool bias)
+    public static WeightsResult Read(string weightsName, IEnumerable<EncodedWeightsFile> files, IReadOnlyList<int> layers, IReadOnlyList<Activation> activations, LossFunction loss, bool bias, bool single)
     {
         string wanted = System.IO.Path.GetFileName(weightsName);
         EncodedWeightsFile? file = files.FirstOrDefault(candidate => string.Equals(candidate.FileName, wanted, StringComparison.OrdinalIgnoreCase));
@@ -58,7 +58,7 @@ internal static class WeightsReader
         }
 
         string? mismatch = CheckMetadata(parsed, layers, activations, loss, bias);
-        return mismatch is not null ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, mismatch) : ReadParameters(bytes, parsed, layers, bias);
+        return mismatch is not null ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, mismatch) : ReadParameters(bytes, parsed, layers, bias, single);
     }
 
     private static string? CheckMetadata(SafetensorsFile file, IReadOnlyList<int> layers, IReadOnlyList<Activation> activations, LossFunction loss, bool bias)
@@ -74,7 +74,7 @@ internal static class WeightsReader
         return declared == saved ? null : $"the file holds a network with {saved}, but the declaration has {declared}";
     }
 
-    private static WeightsResult ReadParameters(byte[] bytes, SafetensorsFile file, IReadOnlyList<int> layers, bool bias)
+    private static WeightsResult ReadParameters(byte[] bytes, SafetensorsFile file, IReadOnlyList<int> layers, bool bias, bool single)
     {
         var byName = new Dictionary<string, SafetensorsTensor>(StringComparer.Ordinal);
         foreach (SafetensorsTensor tensor in file.Tensors)
@@ -125,8 +125,15 @@ internal static class WeightsReader
         }
 
         int bad = parameters.FindIndex(value => double.IsNaN(value) || double.IsInfinity(value));
-        return bad >= 0
-            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, $"parameter {bad} is not finite")
+        if (bad >= 0)
+        {
+            return WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, $"parameter {bad} is not finite");
+        }
+
+        // An F64 value beyond float's range would become infinity in a float network (as Safetensors.Load refuses it).
+        int overflow = single ? parameters.FindIndex(value => float.IsInfinity((float)value)) : -1;
+        return overflow >= 0
+            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(System.Globalization.CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters[overflow]))
             : WeightsResult.Success(parameters.ToArray());
     }
 
