@@ -5,28 +5,29 @@ namespace Backprop.Tests;
 
 /// <summary>
 /// The register-blocked products against plain double loops, over shapes that hit every block and remainder path
-/// (rows and inner sizes around the 6- and 4-row blocks, inner sizes beyond one 256-long slice, columns around the 8-
-/// and 16-column vectors).
+/// (rows and inner sizes around the 6- and 4-row blocks, inner sizes at the edge of the 256-long slices, columns around
+/// the 8- and 16-column vectors).
 /// </summary>
 public sealed class DenseKernelTests
 {
     private static readonly int[] Rows = { 1, 3, 4, 5, 6, 9, 10, 16 };
-    private static readonly int[] Inner = { 1, 4, 7, 10, 20, 300 };
+    private static readonly int[] Inner = { 1, 4, 7, 10, 20, 256, 257 };
     private static readonly int[] Columns = { 1, 7, 8, 10, 15, 16, 17, 33, 40, 70 };
 
     [Fact]
-    public void MultiplyAdd_matches_the_definition_and_each_row_is_independent_of_its_block()
+    public void MultiplyAdd_matches_the_definition_writes_nothing_else_and_each_row_is_independent_of_its_block()
     {
         var random = new Random(1);
         ForEachShape((rows, inner, columns) =>
         {
-            float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns), z = Fill(random, rows * columns);
+            float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns);
+            float[] initial = Fill(random, rows * columns);
             double[] expected = new double[rows * columns];
             for (int r = 0; r < rows; r++)
             {
                 for (int j = 0; j < columns; j++)
                 {
-                    double sum = z[(r * columns) + j];
+                    double sum = initial[(r * columns) + j];
                     for (int k = 0; k < inner; k++)
                     {
                         sum += (double)a[(r * inner) + k] * w[(k * columns) + j];
@@ -36,14 +37,21 @@ public sealed class DenseKernelTests
                 }
             }
 
-            float[] initial = (float[])z.Clone();
+            // One value past the end of Z must survive.
+            float[] z = new float[(rows * columns) + 1];
+            initial.CopyTo(z, 0);
+            z[^1] = 12345f;
             DenseKernels.MultiplyAdd(a, rows, inner, w, columns, z);
-            AssertClose(expected, z, inner, $"{rows}x{inner}x{columns}");
+            Assert.Equal(12345f, z[^1]);
+            AssertClose(expected, z[..^1], inner, $"{rows}x{inner}x{columns}");
 
-            // The last row alone, as Predict of one example computes it, gives the very same bits.
-            float[] single = initial.AsSpan((rows - 1) * columns, columns).ToArray();
-            DenseKernels.MultiplyAdd(a.AsSpan((rows - 1) * inner, inner), 1, inner, w, columns, single);
-            Assert.Equal(z.AsSpan((rows - 1) * columns, columns).ToArray(), single);
+            // Every row alone, as Predict of one example computes it, gives the very same bits.
+            for (int r = 0; r < rows; r++)
+            {
+                float[] single = initial.AsSpan(r * columns, columns).ToArray();
+                DenseKernels.MultiplyAdd(a.AsSpan(r * inner, inner), 1, inner, w, columns, single);
+                Assert.Equal(z.AsSpan(r * columns, columns).ToArray(), single);
+            }
         });
     }
 

@@ -50,7 +50,7 @@ namespace Backprop.Tests
     [Network(Layers = new[] { 2, 3, 2 }, Activations = new[] { Activation.Sigmoid, Activation.ReLU }, ElementType = typeof(double))]
     public partial class ReluOutputNetDouble { }
 
-    // Wide enough that a block holds few rows (64), so batches of 150 rows run through several blocks.
+    // Wide enough that a block holds few rows (48), so batches of 150 rows run through several blocks.
     [Network(Layers = new[] { 300, 200, 100, 10 }, Activations = new[] { Activation.ReLU, Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
     public partial class WideNet { }
 

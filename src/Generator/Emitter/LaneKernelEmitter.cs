@@ -16,11 +16,15 @@ internal static class LaneKernelEmitter
     private const string Kernels = "global::Backprop.LaneKernels";
 
     /// <summary>The start of the loop over the rows that the tiles leave over.</summary>
-    public static readonly string RemainderStart = $"rows - (rows % {Lanes})";
+    public static readonly string RemainderStart = $"{Accelerated} ? rows - (rows % {Lanes}) : 0";
+
+    // Without 256-bit vector hardware (Vector256 emulated in software) every row takes the one-row code.
+    private const string Accelerated = Vector + ".IsHardwareAccelerated";
 
     /// <summary>
     /// <c>Z = A * W + b</c> for the tiles, as the same sums in the same order as the one-row code (a separate multiply
-    /// and add per term, never fused), so each row gets the same bits whether it is in a tile or left over.
+    /// and add per term, never fused), so each row gets the same bits whether it is in a tile or left over. (The
+    /// backward pass's dA is the same; its dW and db are per-lane partial sums, so their bits depend on the batch.)
     /// </summary>
     public static void EmitForward(SourceWriter writer, LayerPlan layer, string input, bool bias)
     {
@@ -29,7 +33,7 @@ internal static class LaneKernelEmitter
         string x = $"x{layer.Index}Lanes";
         string z = $"{layer.Z}Lanes";
         writer.WriteLine("// Eight rows at a time, one row per vector lane; then the rows left over, one at a time.");
-        writer.OpenBlock($"if (rows >= {Lanes})");
+        writer.OpenBlock($"if ({Accelerated} && rows >= {Lanes})");
         DeclareWeightLanes(writer, layer, bias);
         DeclareLanes(writer, x, fanIn);
         DeclareLanes(writer, z, n);
@@ -66,7 +70,7 @@ internal static class LaneKernelEmitter
         string da = $"da{layer.Index}Lanes";
         int sumCount = layer.WeightCount + (bias ? n : 0);
         writer.WriteLine($"// Eight rows at a time, one row per vector lane: dW{(bias ? " and db" : string.Empty)} as per-lane sums, added in after the last tile.");
-        writer.OpenBlock($"if (rows >= {Lanes})");
+        writer.OpenBlock($"if ({Accelerated} && rows >= {Lanes})");
         if (inputGradient is not null)
         {
             DeclareWeightLanes(writer, layer, bias: false);
@@ -75,6 +79,7 @@ internal static class LaneKernelEmitter
         DeclareLanes(writer, a, fanIn);
         DeclareLanes(writer, dz, n);
         DeclareLanes(writer, sums, sumCount);
+        writer.WriteLine($"{sums}.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]");
         if (inputGradient is not null)
         {
             DeclareLanes(writer, da, fanIn);

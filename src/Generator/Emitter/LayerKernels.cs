@@ -26,7 +26,6 @@ internal static class LayerKernels
     /// </summary>
     public static bool UsesLanes(LayerPlan layer, bool single) => single && IsUnrolled(layer);
 
-    /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
     /// <summary>
     /// Float layers with at least this many outputs (one vector) use the register-blocked <c>DenseKernels.MultiplyAdd</c>
     /// (6 rows x 16 or x 8 columns in registers) for <c>A * W</c> (WideLayerKernelBenchmark measures it against the
@@ -42,12 +41,19 @@ internal static class LayerKernels
     /// <see cref="MinBlockedColumns"/> inputs (the product's columns) and more than one output, and at most
     /// <see cref="MaxTransposedWeights"/> weights, to bound the workspace (InputGradientKernelBenchmark).
     /// </summary>
-    public static bool TransposesWeights(LayerPlan layer, bool single) =>
-        single && layer.Index > 1 && !IsUnrolled(layer) && layer.FanOut > 1 && layer.FanIn >= MinBlockedColumns && layer.WeightCount <= MaxTransposedWeights;
+    public static bool TransposesWeights(LayerPlan layer, bool single, int blockRows) =>
+        single && blockRows >= MinTransposingBlockRows && layer.Index > 1 && !IsUnrolled(layer) && layer.FanOut > 1 && layer.FanIn >= MinBlockedColumns && layer.WeightCount <= MaxTransposedWeights;
+
+    /// <summary>
+    /// W is transposed once per block, about as costly as 16 rows of the product (a strided copy against vectorized
+    /// multiply-adds), so only networks whose blocks hold at least this many rows transpose.
+    /// </summary>
+    public const int MinTransposingBlockRows = 32;
 
     /// <summary>The largest W that is transposed into the workspace: 4 MB of float values.</summary>
     public const int MaxTransposedWeights = 1 << 20;
 
+    /// <summary>Writes <c>Z = A * W + b</c> for the rows of a block into the span named <c>layer.Z</c>.</summary>
     public static void EmitForwardProduct(SourceWriter writer, LayerPlan layer, string input, bool bias, bool single)
     {
         int n = layer.FanOut;
@@ -112,9 +118,9 @@ internal static class LayerKernels
     /// Writes <c>dW += A^T dZ</c>, <c>db += column sums of dZ</c> and, when <paramref name="inputGradient"/> is given,
     /// <c>dA_prev = dZ W^T</c>, for the rows of a block.
     /// </summary>
-    public static void EmitBackwardProducts(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient, bool single)
+    public static void EmitBackwardProducts(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient, bool single, int blockRows)
     {
-        bool transposed = inputGradient is not null && TransposesWeights(layer, single);
+        bool transposed = inputGradient is not null && TransposesWeights(layer, single, blockRows);
         string? rowInputGradient = transposed ? null : inputGradient;
         if (IsBlocked(layer, single))
         {
@@ -128,7 +134,7 @@ internal static class LayerKernels
         if (transposed)
         {
             // A wide input gradient: dA_prev = dZ (W^T), one blocked product against W transposed into the workspace.
-            // The transpose reads W once per block, little beside the product's rows * FanIn * FanOut multiply-adds.
+            // The transpose reads W once per block: little beside the product when the block holds many rows.
             int n = layer.FanOut;
             int fanIn = layer.FanIn;
             writer.WriteLine();

@@ -59,8 +59,10 @@ internal sealed class NetworkPlan
     private const int WorkspaceBudgetElements = 65536;
     private const int MaxBlockRows = 256;
 
-    // The row block of the register-blocked kernels (DenseKernels).
-    private const int RowGroup = 4;
+    // Blocks hold whole groups of rows for the kernels, which run leftover rows one at a time: 24 rows are four 6-row
+    // blocks of DenseKernels and three 8-row tiles of the lane kernels; smaller blocks hold a multiple of 4.
+    private const int RowGroup = 24;
+    private const int SmallRowGroup = 4;
 
     public NetworkPlan(NetworkSpec spec)
     {
@@ -94,8 +96,9 @@ internal sealed class NetworkPlan
         int perRow = layers.Sum(layer => layer.FanOut * (layer.Activation == Activation.Identity ? 1 : 2)) + (2 * MaxWidth);
         int blockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
 
-        // Whole groups of rows for the blocked kernels, which run a remainder row at a time more slowly.
-        BlockRows = blockRows >= RowGroup ? blockRows - (blockRows % RowGroup) : blockRows;
+        BlockRows = blockRows >= RowGroup ? blockRows - (blockRows % RowGroup)
+            : blockRows >= SmallRowGroup ? blockRows - (blockRows % SmallRowGroup)
+            : blockRows;
 
         int workspace = 0;
         foreach (LayerPlan layer in layers)
@@ -107,7 +110,7 @@ internal sealed class NetworkPlan
         }
 
         ForwardWorkspaceLength = workspace;
-        TransposedWeightsLength = layers.Where(layer => LayerKernels.TransposesWeights(layer, Element == ElementTypeSyntax.Single))
+        TransposedWeightsLength = layers.Where(layer => LayerKernels.TransposesWeights(layer, Element == ElementTypeSyntax.Single, BlockRows))
             .Select(layer => layer.WeightCount)
             .DefaultIfEmpty(0)
             .Max();

@@ -125,7 +125,7 @@ internal static class PassEmitter
                 writer.WriteLine($"var {previous.DZ} = buffer.Slice({NetworkPlan.DeltaOffsetName(previous.DeltaBuffer)}, rows * {previous.FanOut});");
             }
 
-            LayerKernels.EmitBackwardProducts(writer, layer, input, bias, previous?.DZ, plan.Element == ElementTypeSyntax.Single);
+            LayerKernels.EmitBackwardProducts(writer, layer, input, bias, previous?.DZ, plan.Element == ElementTypeSyntax.Single, plan.BlockRows);
             if (previous is not null)
             {
                 ActivationSyntax.EmitBackward(writer, previous, $"buffer.Slice(Z{previous.Index}Offset, rows * {previous.FanOut})", previous.A);

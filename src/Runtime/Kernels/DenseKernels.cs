@@ -25,7 +25,8 @@ public static class DenseKernels
     /// <summary>
     /// Adds the product of row-major matrices to <paramref name="z"/>: <c>Z[r, j] += sum_k A[r, k] W[k, j]</c>, summing
     /// over <c>k</c> in order with one fused multiply-add per term, so every row gets bit-identical results whatever
-    /// its position in the batch.
+    /// its position in the batch. (Without FMA hardware each term is a separate multiply and add: rows are still
+    /// independent of their position, but results differ from FMA machines in the last bits.)
     /// </summary>
     /// <param name="a">A, <paramref name="rows"/> x <paramref name="inner"/>.</param>
     /// <param name="rows">The number of rows of A and Z.</param>
@@ -236,8 +237,8 @@ public static class DenseKernels
         c51.StoreUnsafe(ref z5, 8);
     }
 
-    // One row from column j0 on: 8 columns at a time, then one at a time, with the same fused operations in the same
-    // order as the blocked path, so a row's result does not depend on the block it fell in.
+    // One row from column j0 on: 64, 32, then 8 columns at a time, then one at a time, with the same fused operations
+    // in the same order as the blocked paths, so a row's result does not depend on the block it fell in.
     private static void Tail(ref float a, int r, int stride, int count, ref float w, int columns, ref float z, int j0)
     {
         ref float zRow = ref Unsafe.Add(ref z, r * columns);

@@ -27,15 +27,15 @@ namespace Demo
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 256;
+        private const int BlockRows = 240;
         private const int Z1Offset = 0;
-        private const int A1Offset = 1792;
-        private const int Z2Offset = 3584;
-        private const int A2Offset = 4352;
-        private const int ForwardWorkspaceLength = 5120;
+        private const int A1Offset = 1680;
+        private const int Z2Offset = 3360;
+        private const int A2Offset = 4080;
+        private const int ForwardWorkspaceLength = 4800;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 1792;
-        private const int GradientWorkspaceLength = 8704;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 1680;
+        private const int GradientWorkspaceLength = 8160;
 
         /// <summary>The declared layer sizes: [5, 7, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 5, 7, 3 };
@@ -214,7 +214,7 @@ namespace Demo
             var z1 = buffer.Slice(Z1Offset, rows * 7);
             var a1 = buffer.Slice(A1Offset, rows * 7);
             // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[35];
                 global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
@@ -236,7 +236,7 @@ namespace Demo
                 }
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var x = inputs.Slice(row * 5, 5);
                 var z = z1.Slice(row * 7, 7);
@@ -257,7 +257,7 @@ namespace Demo
             var z2 = buffer.Slice(Z2Offset, rows * 3);
             var a2 = buffer.Slice(A2Offset, rows * 3);
             // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
                 global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
@@ -275,7 +275,7 @@ namespace Demo
                 }
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var x = a1.Slice(row * 7, 7);
                 var z = z2.Slice(row * 3, 3);
@@ -310,13 +310,14 @@ namespace Demo
             var a1 = buffer.Slice(A1Offset, rows * 7);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 7);
             // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
                 global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
@@ -360,7 +361,7 @@ namespace Demo
                 global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var a = a1.Slice(row * 7, 7);
                 var dz = dz2.Slice(row * 3, 3);
@@ -405,11 +406,12 @@ namespace Demo
             var gw1 = gradient.Slice(W1Offset, 35);
             var gb1 = gradient.Slice(B1Offset, 7);
             // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[42];
+                g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
                     global::Backprop.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, a1Lanes);
@@ -462,7 +464,7 @@ namespace Demo
                 global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var a = inputs.Slice(row * 5, 5);
                 var dz = dz1.Slice(row * 7, 7);

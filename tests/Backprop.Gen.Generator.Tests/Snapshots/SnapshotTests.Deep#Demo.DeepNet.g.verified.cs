@@ -33,23 +33,23 @@ namespace Demo
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 256;
+        private const int BlockRows = 240;
         private const int Z1Offset = 0;
-        private const int A1Offset = 8192;
-        private const int Z2Offset = 16384;
-        private const int A2Offset = 22528;
-        private const int Z3Offset = 28672;
-        private const int A3Offset = 32768;
-        private const int Z4Offset = 36864;
-        private const int A4Offset = 38912;
-        private const int Z5Offset = 40960;
+        private const int A1Offset = 7680;
+        private const int Z2Offset = 15360;
+        private const int A2Offset = 21120;
+        private const int Z3Offset = 26880;
+        private const int A3Offset = 30720;
+        private const int Z4Offset = 34560;
+        private const int A4Offset = 36480;
+        private const int Z5Offset = 38400;
         private const int A5Offset = Z5Offset;
-        private const int ForwardWorkspaceLength = 41728;
+        private const int ForwardWorkspaceLength = 39120;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 8192;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 7680;
         // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
-        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 16384;
-        private const int GradientWorkspaceLength = 58880;
+        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 15360;
+        private const int GradientWorkspaceLength = 55248;
 
         /// <summary>The declared layer sizes: [16, 32, 24, 16, 8, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 16, 32, 24, 16, 8, 3 };
@@ -296,7 +296,7 @@ namespace Demo
             var z5 = buffer.Slice(Z5Offset, rows * 3);
             var a5 = z5;
             // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
                 global::Backprop.LaneKernels.Broadcast(w5, w5Lanes);
@@ -314,7 +314,7 @@ namespace Demo
                 }
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var x = a4.Slice(row * 8, 8);
                 var z = z5.Slice(row * 3, 3);
@@ -349,13 +349,14 @@ namespace Demo
             var a4 = buffer.Slice(A4Offset, rows * 8);
             var dz4 = buffer.Slice(GradientBuffer1Offset, rows * 8);
             // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
                 global::Backprop.LaneKernels.Broadcast(w5, w5Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[27];
+                g5Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
@@ -403,7 +404,7 @@ namespace Demo
                 global::Backprop.LaneKernels.AddLaneSums(g5Lanes.Slice(24, 3), gb5);
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var a = a4.Slice(row * 8, 8);
                 var dz = dz5.Slice(row * 3, 3);

@@ -27,15 +27,15 @@ namespace Demo
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 256;
+        private const int BlockRows = 240;
         private const int Z1Offset = 0;
-        private const int A1Offset = 4096;
-        private const int Z2Offset = 8192;
+        private const int A1Offset = 3840;
+        private const int Z2Offset = 7680;
         private const int A2Offset = Z2Offset;
-        private const int ForwardWorkspaceLength = 8448;
+        private const int ForwardWorkspaceLength = 7920;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 4096;
-        private const int GradientWorkspaceLength = 16640;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 3840;
+        private const int GradientWorkspaceLength = 15600;
 
         /// <summary>The declared layer sizes: [10, 16, 1].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 10, 16, 1 };

@@ -25,15 +25,15 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
 
     // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
     // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-    private const int BlockRows = 256;
+    private const int BlockRows = 240;
     private const int Z1Offset = 0;
-    private const int A1Offset = 512;
-    private const int Z2Offset = 1024;
-    private const int A2Offset = 1536;
-    private const int ForwardWorkspaceLength = 2048;
+    private const int A1Offset = 480;
+    private const int Z2Offset = 960;
+    private const int A2Offset = 1440;
+    private const int ForwardWorkspaceLength = 1920;
     private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-    private const int GradientBuffer1Offset = ForwardWorkspaceLength + 512;
-    private const int GradientWorkspaceLength = 3072;
+    private const int GradientBuffer1Offset = ForwardWorkspaceLength + 480;
+    private const int GradientWorkspaceLength = 2880;
 
     /// <summary>The declared layer sizes: [2, 2, 2].</summary>
     public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 2, 2, 2 };
@@ -212,7 +212,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         var z1 = buffer.Slice(Z1Offset, rows * 2);
         var a1 = buffer.Slice(A1Offset, rows * 2);
         // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-        if (rows >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
             global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
@@ -229,7 +229,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             }
         }
 
-        for (int row = rows - (rows % 8); row < rows; row++)
+        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
         {
             var x = inputs.Slice(row * 2, 2);
             var z = z1.Slice(row * 2, 2);
@@ -245,7 +245,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         var z2 = buffer.Slice(Z2Offset, rows * 2);
         var a2 = buffer.Slice(A2Offset, rows * 2);
         // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-        if (rows >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
             global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
@@ -262,7 +262,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             }
         }
 
-        for (int row = rows - (rows % 8); row < rows; row++)
+        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
         {
             var x = a1.Slice(row * 2, 2);
             var z = z2.Slice(row * 2, 2);
@@ -296,13 +296,14 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         var a1 = buffer.Slice(A1Offset, rows * 2);
         var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 2);
         // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-        if (rows >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
             global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+            g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             for (int row = 0; row + 8 <= rows; row += 8)
             {
@@ -323,7 +324,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 2), gb2);
         }
 
-        for (int row = rows - (rows % 8); row < rows; row++)
+        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
         {
             var a = a1.Slice(row * 2, 2);
             var dz = dz2.Slice(row * 2, 2);
@@ -345,11 +346,12 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         var gw1 = gradient.Slice(W1Offset, 4);
         var gb1 = gradient.Slice(B1Offset, 2);
         // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-        if (rows >= 8)
+        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+            g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
             for (int row = 0; row + 8 <= rows; row += 8)
             {
                 global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
@@ -366,7 +368,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(4, 2), gb1);
         }
 
-        for (int row = rows - (rows % 8); row < rows; row++)
+        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
         {
             var a = inputs.Slice(row * 2, 2);
             var dz = dz1.Slice(row * 2, 2);

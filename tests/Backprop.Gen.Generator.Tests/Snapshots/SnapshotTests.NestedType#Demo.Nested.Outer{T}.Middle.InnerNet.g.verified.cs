@@ -29,13 +29,13 @@ namespace Demo.Nested
 
                 // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
                 // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-                private const int BlockRows = 256;
+                private const int BlockRows = 240;
                 private const int Z1Offset = 0;
                 private const int A1Offset = Z1Offset;
-                private const int ForwardWorkspaceLength = 768;
+                private const int ForwardWorkspaceLength = 720;
                 private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-                private const int GradientBuffer1Offset = ForwardWorkspaceLength + 768;
-                private const int GradientWorkspaceLength = 2304;
+                private const int GradientBuffer1Offset = ForwardWorkspaceLength + 720;
+                private const int GradientWorkspaceLength = 2160;
 
                 /// <summary>The declared layer sizes: [3, 3].</summary>
                 public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 3, 3 };
@@ -210,7 +210,7 @@ namespace Demo.Nested
                     var z1 = buffer.Slice(Z1Offset, rows * 3);
                     var a1 = z1;
                     // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-                    if (rows >= 8)
+                    if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
                     {
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
                         global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
@@ -228,7 +228,7 @@ namespace Demo.Nested
                         }
                     }
 
-                    for (int row = rows - (rows % 8); row < rows; row++)
+                    for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
                     {
                         var x = inputs.Slice(row * 3, 3);
                         var z = z1.Slice(row * 3, 3);
@@ -260,11 +260,12 @@ namespace Demo.Nested
                     var gw1 = gradient.Slice(W1Offset, 9);
                     var gb1 = gradient.Slice(B1Offset, 3);
                     // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-                    if (rows >= 8)
+                    if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
                     {
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[12];
+                        g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                         for (int row = 0; row + 8 <= rows; row += 8)
                         {
                             global::Backprop.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, a1Lanes);
@@ -287,7 +288,7 @@ namespace Demo.Nested
                         global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(9, 3), gb1);
                     }
 
-                    for (int row = rows - (rows % 8); row < rows; row++)
+                    for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
                     {
                         var a = inputs.Slice(row * 3, 3);
                         var dz = dz1.Slice(row * 3, 3);

@@ -25,15 +25,15 @@ namespace Demo
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 256;
+        private const int BlockRows = 240;
         private const int Z1Offset = 0;
-        private const int A1Offset = 1536;
-        private const int Z2Offset = 3072;
-        private const int A2Offset = 3840;
-        private const int ForwardWorkspaceLength = 4608;
+        private const int A1Offset = 1440;
+        private const int Z2Offset = 2880;
+        private const int A2Offset = 3600;
+        private const int ForwardWorkspaceLength = 4320;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 1536;
-        private const int GradientWorkspaceLength = 7680;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 1440;
+        private const int GradientWorkspaceLength = 7200;
 
         /// <summary>The declared layer sizes: [4, 6, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 4, 6, 3 };
@@ -209,7 +209,7 @@ namespace Demo
             var z1 = buffer.Slice(Z1Offset, rows * 6);
             var a1 = buffer.Slice(A1Offset, rows * 6);
             // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
                 global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
@@ -228,7 +228,7 @@ namespace Demo
                 }
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var x = inputs.Slice(row * 4, 4);
                 var z = z1.Slice(row * 6, 6);
@@ -247,7 +247,7 @@ namespace Demo
             var z2 = buffer.Slice(Z2Offset, rows * 3);
             var a2 = buffer.Slice(A2Offset, rows * 3);
             // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
                 global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
@@ -263,7 +263,7 @@ namespace Demo
                 }
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var x = a1.Slice(row * 6, 6);
                 var z = z2.Slice(row * 3, 3);
@@ -300,13 +300,14 @@ namespace Demo
             var a1 = buffer.Slice(A1Offset, rows * 6);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 6);
             // Eight rows at a time, one row per vector lane: dW as per-lane sums, added in after the last tile.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
                 global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
+                g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
@@ -342,7 +343,7 @@ namespace Demo
                 global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 18), gw2);
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var a = a1.Slice(row * 6, 6);
                 var dz = dz2.Slice(row * 3, 3);
@@ -379,11 +380,12 @@ namespace Demo
             // Layer 1: 4 -> 6, Sigmoid. dW1 += A0^T dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 24);
             // Eight rows at a time, one row per vector lane: dW as per-lane sums, added in after the last tile.
-            if (rows >= 8)
+            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
                     global::Backprop.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, a1Lanes);
@@ -417,7 +419,7 @@ namespace Demo
                 global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 24), gw1);
             }
 
-            for (int row = rows - (rows % 8); row < rows; row++)
+            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
             {
                 var a = inputs.Slice(row * 4, 4);
                 var dz = dz1.Slice(row * 6, 6);

@@ -27,17 +27,17 @@ namespace Demo.Classifiers
 
         // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
         // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 256;
+        private const int BlockRows = 240;
         private const int Z1Offset = 0;
-        private const int A1Offset = 8192;
-        private const int Z2Offset = 16384;
-        private const int A2Offset = 18944;
-        private const int ForwardWorkspaceLength = 21504;
+        private const int A1Offset = 7680;
+        private const int Z2Offset = 15360;
+        private const int A2Offset = 17760;
+        private const int ForwardWorkspaceLength = 20160;
         private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 8192;
+        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 7680;
         // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
-        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 16384;
-        private const int GradientWorkspaceLength = 38208;
+        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 15360;
+        private const int GradientWorkspaceLength = 35840;
 
         /// <summary>The declared layer sizes: [64, 32, 10].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 32, 10 };
