@@ -2,6 +2,7 @@ using System;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
+using Backprop.Kernels;
 
 namespace Backprop.Benchmarks;
 

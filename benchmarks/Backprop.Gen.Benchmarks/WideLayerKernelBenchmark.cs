@@ -1,6 +1,7 @@
 using System;
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
+using Backprop.Kernels;
 
 namespace Backprop.Benchmarks;
 

@@ -45,13 +45,7 @@ public sealed class NetworkArchitecture
         Loss = loss;
         HasBias = hasBias;
         ElementType = elementType;
-        long count = 0;
-        for (int l = 1; l < layerSizes.Length; l++)
-        {
-            count += ((long)layerSizes[l - 1] * layerSizes[l]) + (hasBias ? layerSizes[l] : 0);
-        }
-
-        ParameterCount = checked((int)count);
+        ParameterCount = checked((int)ParameterLayout.ParameterCount(layerSizes, hasBias));
     }
 
     /// <summary>The layer sizes <c>[n0, n1, ..., nL]</c>.</summary>
@@ -82,19 +76,18 @@ public sealed class NetworkArchitecture
     {
         ArgumentOutOfRangeException.ThrowIfNegative(layer);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, WeightLayerCount);
-        int offset = 0;
-        for (int l = 0; l < layer; l++)
-        {
-            offset += (_layerSizes[l] * _layerSizes[l + 1]) + (HasBias ? _layerSizes[l + 1] : 0);
-        }
-
-        return offset;
+        return ParameterLayout.WeightOffset(_layerSizes, HasBias, layer);
     }
 
     /// <summary>Where the biases of weight layer <paramref name="layer"/> (0-based) start; -1 without biases.</summary>
     /// <param name="layer">The 0-based weight layer.</param>
     /// <returns>The offset of <c>b[layer + 1]</c>, or -1.</returns>
-    public int BiasOffset(int layer) => HasBias ? WeightOffset(layer) + (_layerSizes[layer] * _layerSizes[layer + 1]) : -1;
+    public int BiasOffset(int layer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, WeightLayerCount);
+        return HasBias ? ParameterLayout.BiasOffset(_layerSizes, HasBias, layer) : -1;
+    }
 
     /// <summary>Whether two descriptions are of the same network.</summary>
     /// <param name="other">The other description.</param>
@@ -107,12 +100,6 @@ public sealed class NetworkArchitecture
     /// <returns>The description.</returns>
     public override string ToString()
     {
-        var text = new StringBuilder().Append(_layerSizes[0]);
-        for (int l = 0; l < _activations.Length; l++)
-        {
-            text.Append(" -> ").Append(_layerSizes[l + 1]).Append(" (").Append(_activations[l]).Append(')');
-        }
-
-        return text.Append(", ").Append(Loss).Append(HasBias ? ", bias, " : ", no bias, ").Append(ElementType == typeof(float) ? "float" : "double").ToString();
+        return new StringBuilder(ParameterLayout.DescribeShape(_layerSizes, _activations)).Append(", ").Append(Loss).Append(HasBias ? ", bias, " : ", no bias, ").Append(ElementType == typeof(float) ? "float" : "double").ToString();
     }
 }

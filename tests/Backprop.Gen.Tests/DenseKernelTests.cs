@@ -1,5 +1,6 @@
 using System;
 using Xunit;
+using Backprop.Kernels;
 
 namespace Backprop.Tests;
 

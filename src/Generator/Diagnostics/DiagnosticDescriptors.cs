@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.CodeAnalysis;
 
 namespace Backprop.Generator.Diagnostics;
@@ -79,7 +80,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor NetworkTooLarge = Create(
         "BPG012",
         "Network too large to generate",
-        "Network '{0}' is too large to generate: {1}; the limits are 64 weight layers, 1,000,000 units per layer and 50,000,000 parameters");
+        "Network '{0}' is too large to generate: {1}; the limits are " +
+        string.Format(CultureInfo.InvariantCulture, "{0} weight layers, {1:N0} units per layer and {2:N0} parameters", MaxWeightLayers, MaxLayerSize, MaxParameterCount));
 
     public static readonly DiagnosticDescriptor UndefinedEnumValue = Create(
         "BPG013",

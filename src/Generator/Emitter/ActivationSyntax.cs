@@ -6,7 +6,7 @@ namespace Backprop.Generator.Emitter;
 internal static class ActivationSyntax
 {
     private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
-    private const string Kernels = "global::Backprop.ActivationKernels";
+    private const string Kernels = "global::Backprop.Kernels.ActivationKernels";
 
     /// <summary>The layer's activation formula, for comments.</summary>
     public static string Formula(LayerPlan layer)

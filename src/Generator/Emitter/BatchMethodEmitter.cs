@@ -9,7 +9,7 @@ namespace Backprop.Generator.Emitter;
 /// </summary>
 internal static class BatchMethodEmitter
 {
-    private const string Arguments = "global::Backprop.BatchArguments";
+    private const string Arguments = "global::Backprop.Kernels.BatchArguments";
 
     public static void EmitAll(SourceWriter writer, NetworkPlan plan)
     {

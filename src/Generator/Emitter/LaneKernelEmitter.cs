@@ -13,7 +13,7 @@ internal static class LaneKernelEmitter
     public const int Lanes = 8;
 
     private const string Vector = "global::System.Runtime.Intrinsics.Vector256";
-    private const string Kernels = "global::Backprop.LaneKernels";
+    private const string Kernels = "global::Backprop.Kernels.LaneKernels";
 
     /// <summary>The start of the loop over the rows that the tiles leave over.</summary>
     public static readonly string RemainderStart = $"{Accelerated} ? rows - (rows % {Lanes}) : 0";

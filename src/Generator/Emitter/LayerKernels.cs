@@ -64,7 +64,7 @@ internal static class LayerKernels
             writer.WriteLine(bias ? $"{layer.B}.CopyTo({layer.Z}.Slice(row * {n}, {n}));" : $"{layer.Z}.Slice(row * {n}, {n}).Clear();");
             writer.CloseBlock();
             writer.WriteLine();
-            writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAdd({input}, rows, {layer.FanIn}, {layer.W}, {n}, {layer.Z});");
+            writer.WriteLine($"global::Backprop.Kernels.DenseKernels.MultiplyAdd({input}, rows, {layer.FanIn}, {layer.W}, {n}, {layer.Z});");
             return;
         }
 
@@ -140,9 +140,9 @@ internal static class LayerKernels
             writer.WriteLine();
             writer.WriteLine($"// dA{layer.Index - 1} = dZ{layer.Index} W{layer.Index}^T as one blocked product, against W{layer.Index} transposed into the workspace.");
             writer.WriteLine($"var {layer.W}t = buffer.Slice({NetworkPlan.TransposedWeightsOffsetName}, {layer.WeightCount});");
-            writer.WriteLine($"global::Backprop.DenseKernels.Transpose({layer.W}, {fanIn}, {n}, {layer.W}t);");
+            writer.WriteLine($"global::Backprop.Kernels.DenseKernels.Transpose({layer.W}, {fanIn}, {n}, {layer.W}t);");
             writer.WriteLine($"{inputGradient}.Clear();");
-            writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAdd({layer.DZ}, rows, {n}, {layer.W}t, {fanIn}, {inputGradient});");
+            writer.WriteLine($"global::Backprop.Kernels.DenseKernels.MultiplyAdd({layer.DZ}, rows, {n}, {layer.W}t, {fanIn}, {inputGradient});");
         }
     }
 
@@ -194,7 +194,7 @@ internal static class LayerKernels
     // A wide layer: dW += A^T dZ as one register-blocked product for the block of rows; db and dA_prev per row.
     private static void EmitBlockedWeightGradient(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
     {
-        writer.WriteLine($"global::Backprop.DenseKernels.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W});");
+        writer.WriteLine($"global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W});");
         if (!bias && inputGradient is null)
         {
             return;

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Backprop.Generator.Model;
 
@@ -70,7 +69,6 @@ internal sealed class NetworkPlan
         Element = spec.ElementType == ElementKind.Single ? ElementTypeSyntax.Single : ElementTypeSyntax.Double;
         int[] sizes = spec.Layers.AsSpan().ToArray();
         var layers = new List<LayerPlan>();
-        int offset = 0;
         for (int l = 1; l < sizes.Length; l++)
         {
             var layer = new LayerPlan
@@ -80,17 +78,15 @@ internal sealed class NetworkPlan
                 FanOut = sizes[l],
                 Activation = spec.Activations[l - 1],
                 IsOutput = l == sizes.Length - 1,
-                WeightOffset = offset,
+                WeightOffset = ParameterLayout.WeightOffset(sizes, spec.Bias, l - 1),
+                BiasOffset = ParameterLayout.BiasOffset(sizes, spec.Bias, l - 1),
                 DeltaBuffer = (sizes.Length - 1 - l) % 2,
             };
-            offset += layer.WeightCount;
-            layer.BiasOffset = offset;
-            offset += spec.Bias ? layer.FanOut : 0;
             layers.Add(layer);
         }
 
         Layers = layers;
-        ParameterCount = offset;
+        ParameterCount = (int)ParameterLayout.ParameterCount(sizes, spec.Bias);
         MaxWidth = layers.Max(layer => layer.FanOut);
 
         int perRow = layers.Sum(layer => layer.FanOut * (layer.Activation == Activation.Identity ? 1 : 2)) + (2 * MaxWidth);
@@ -115,8 +111,8 @@ internal sealed class NetworkPlan
             .DefaultIfEmpty(0)
             .Max();
         GradientWorkspaceLength = workspace + (2 * BlockRows * MaxWidth) + TransposedWeightsLength;
-        ForwardFlops = layers.Sum(layer => 2L * layer.WeightCount);
-        TrainingFlops = (3 * ForwardFlops) - (2L * layers[0].WeightCount);
+        ForwardFlops = ParameterLayout.ForwardFlops(sizes);
+        TrainingFlops = ParameterLayout.TrainingFlops(sizes);
     }
 
     public NetworkSpec Spec { get; }
@@ -154,9 +150,7 @@ internal sealed class NetworkPlan
     public long TrainingFlops { get; }
 
     /// <summary>The shape as text: <c>8 -> 4 (ReLU) -> 1 (Sigmoid)</c>.</summary>
-    public string DescribeShape() =>
-        InputSize.ToString(CultureInfo.InvariantCulture) +
-        string.Concat(Layers.Select(layer => $" -> {layer.FanOut} ({layer.Activation})"));
+    public string DescribeShape() => ParameterLayout.DescribeShape(Spec.Layers.AsSpan(), Spec.Activations.AsSpan());
 
     public const string TransposedWeightsOffsetName = "TransposedWeightsOffset";
 

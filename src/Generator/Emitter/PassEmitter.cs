@@ -58,15 +58,15 @@ internal static class PassEmitter
         {
             case LossFunction.BinaryCrossEntropy:
                 writer.WriteLine($"// Binary cross-entropy from the logits Z{output.Index}: stable for every finite input.");
-                writer.WriteLine($"return global::Backprop.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut}), targets);");
+                writer.WriteLine($"return global::Backprop.Kernels.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut}), targets);");
                 break;
             case LossFunction.CrossEntropy:
                 writer.WriteLine($"// Cross-entropy from the logits Z{output.Index} with log-sum-exp: stable for every finite input.");
-                writer.WriteLine($"return global::Backprop.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut}), targets, {output.FanOut});");
+                writer.WriteLine($"return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut}), targets, {output.FanOut});");
                 break;
             default:
                 writer.WriteLine($"// Squared error: sum of (A{output.Index} - Y)^2.");
-                writer.WriteLine($"return global::Backprop.LossKernels.SquaredErrorSum(buffer.Slice(A{output.Index}Offset, rows * {output.FanOut}), targets);");
+                writer.WriteLine($"return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A{output.Index}Offset, rows * {output.FanOut}), targets);");
                 break;
         }
 

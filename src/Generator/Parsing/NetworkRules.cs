@@ -89,16 +89,11 @@ internal static class NetworkRules
     private static bool CheckSize(string name, int[] layers, bool bias, List<DeclarationProblem> problems)
     {
         string? reason = null;
-        long parameters = 0;
         for (int i = 0; i < layers.Length && reason is null; i++)
         {
             if (layers[i] > DiagnosticDescriptors.MaxLayerSize)
             {
                 reason = $"layer size {i} is {layers[i]}";
-            }
-            else if (i > 0)
-            {
-                parameters += ((long)layers[i - 1] * layers[i]) + (bias ? layers[i] : 0);
             }
         }
 
@@ -107,6 +102,8 @@ internal static class NetworkRules
             reason = $"it has {layers.Length - 1} weight layers";
         }
 
+        // Every size is within the limit here, so the count cannot overflow.
+        long parameters = reason is null ? ParameterLayout.ParameterCount(layers, bias) : 0;
         if (reason is null && parameters > DiagnosticDescriptors.MaxParameterCount)
         {
             reason = $"it has {parameters} parameters";

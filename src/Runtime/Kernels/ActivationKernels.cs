@@ -1,17 +1,19 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Activation functions and their backward passes that <see cref="TensorPrimitives"/> has no single call for.
 /// Generated networks call these; each states the formula it computes over every element. Inputs and destinations may
 /// be the same span (in-place), but must not otherwise overlap.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class ActivationKernels
 {
     /// <summary>Leaky ReLU: <c>a = z &gt; 0 ? z : 0.01 z</c>.</summary>

@@ -1,16 +1,18 @@
 using System;
+using System.ComponentModel;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Matrix products for wide float layers, register-blocked for AVX2 + FMA. Generated networks call these where a
 /// benchmark shows them faster than a TensorPrimitives call per row (LayerKernelBenchmark).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class DenseKernels
 {
     // Rows of the main block (12 accumulators: enough independent FMA chains to cover the FMA latency on two pipes,

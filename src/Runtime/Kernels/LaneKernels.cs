@@ -1,14 +1,16 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Moves a tile of eight rows between the row-major layout of a batch and one vector per column, with the rows in the
 /// vector's lanes (structure of arrays). Generated networks use it for layers narrower than a vector, which then
 /// compute eight examples per instruction instead of one (LayerKernelBenchmark).
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class LaneKernels
 {
     /// <summary>The number of rows in a tile: the float lanes of a 256-bit vector.</summary>

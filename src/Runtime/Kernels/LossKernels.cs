@@ -1,13 +1,15 @@
 using System;
+using System.ComponentModel;
 using System.Numerics;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Summed (not yet averaged) losses over a block of rows, accumulated in <see cref="double"/>. Generated networks add
 /// the sums of their row blocks and divide by the batch size <c>m</c> once. Cross-entropies are computed from the
 /// logits <c>Z</c>, never from the probabilities, so that no finite input gives NaN or infinity.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class LossKernels
 {
     /// <summary>Squared error: <c>sum_i (p_i - y_i)^2</c>.</summary>

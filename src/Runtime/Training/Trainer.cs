@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using System.Threading;
+using Backprop.Kernels;
 
 namespace Backprop;
 
@@ -36,7 +37,7 @@ public sealed class Trainer<TNetwork> : IDisposable
 
     private readonly float[] _gradient = new float[TNetwork.ParameterCount];
     private readonly float[] _lastFinite = new float[TNetwork.ParameterCount];
-    private readonly long _trainingFlopsPerExample = TrainingFlopsPerExample();
+    private readonly long _trainingFlopsPerExample = ParameterLayout.TrainingFlops(TNetwork.LayerSizes);
     private ParallelGradient<TNetwork>? _parallel;
     private int _epoch;
     private int _batch;
@@ -347,17 +348,5 @@ public sealed class Trainer<TNetwork> : IDisposable
         {
             optimizer.ExcludeFromWeightDecay(architecture.BiasOffset(layer), architecture.LayerSizes[layer + 1]);
         }
-    }
-
-    private static long TrainingFlopsPerExample()
-    {
-        ReadOnlySpan<int> sizes = TNetwork.LayerSizes;
-        long forward = 0;
-        for (int l = 1; l < sizes.Length; l++)
-        {
-            forward += 2L * sizes[l - 1] * sizes[l];
-        }
-
-        return (3 * forward) - (2L * sizes[0] * sizes[1]);
     }
 }

@@ -110,9 +110,9 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -143,8 +143,8 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
         public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -181,10 +181,10 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
         public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -217,14 +217,14 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[35];
-                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, x1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, x1Lanes);
                     z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[14]) + (x1Lanes[3] * w1Lanes[21]) + (x1Lanes[4] * w1Lanes[28]);
                     z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[8]) + (x1Lanes[2] * w1Lanes[15]) + (x1Lanes[3] * w1Lanes[22]) + (x1Lanes[4] * w1Lanes[29]);
                     z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[9]) + (x1Lanes[2] * w1Lanes[16]) + (x1Lanes[3] * w1Lanes[23]) + (x1Lanes[4] * w1Lanes[30]);
@@ -232,7 +232,7 @@ namespace Demo
                     z1Lanes[4] = b1Lanes[4] + (x1Lanes[0] * w1Lanes[4]) + (x1Lanes[1] * w1Lanes[11]) + (x1Lanes[2] * w1Lanes[18]) + (x1Lanes[3] * w1Lanes[25]) + (x1Lanes[4] * w1Lanes[32]);
                     z1Lanes[5] = b1Lanes[5] + (x1Lanes[0] * w1Lanes[5]) + (x1Lanes[1] * w1Lanes[12]) + (x1Lanes[2] * w1Lanes[19]) + (x1Lanes[3] * w1Lanes[26]) + (x1Lanes[4] * w1Lanes[33]);
                     z1Lanes[6] = b1Lanes[6] + (x1Lanes[0] * w1Lanes[6]) + (x1Lanes[1] * w1Lanes[13]) + (x1Lanes[2] * w1Lanes[20]) + (x1Lanes[3] * w1Lanes[27]) + (x1Lanes[4] * w1Lanes[34]);
-                    global::Backprop.LaneKernels.Scatter(z1Lanes, 7, z1.Slice(row * 7, 56));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 7, z1.Slice(row * 7, 56));
                 }
             }
 
@@ -249,7 +249,7 @@ namespace Demo
                 z[6] = b1[6] + (x[0] * w1[6]) + (x[1] * w1[13]) + (x[2] * w1[20]) + (x[3] * w1[27]) + (x[4] * w1[34]);
             }
 
-            global::Backprop.ActivationKernels.Tanh(z1, a1);
+            global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
 
             // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
             var w2 = parameters.Slice(W2Offset, 21);
@@ -260,18 +260,18 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
-                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, x2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, x2Lanes);
                     z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[3]) + (x2Lanes[2] * w2Lanes[6]) + (x2Lanes[3] * w2Lanes[9]) + (x2Lanes[4] * w2Lanes[12]) + (x2Lanes[5] * w2Lanes[15]) + (x2Lanes[6] * w2Lanes[18]);
                     z2Lanes[1] = b2Lanes[1] + (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[4]) + (x2Lanes[2] * w2Lanes[7]) + (x2Lanes[3] * w2Lanes[10]) + (x2Lanes[4] * w2Lanes[13]) + (x2Lanes[5] * w2Lanes[16]) + (x2Lanes[6] * w2Lanes[19]);
                     z2Lanes[2] = b2Lanes[2] + (x2Lanes[0] * w2Lanes[2]) + (x2Lanes[1] * w2Lanes[5]) + (x2Lanes[2] * w2Lanes[8]) + (x2Lanes[3] * w2Lanes[11]) + (x2Lanes[4] * w2Lanes[14]) + (x2Lanes[5] * w2Lanes[17]) + (x2Lanes[6] * w2Lanes[20]);
-                    global::Backprop.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
                 }
             }
 
@@ -284,14 +284,14 @@ namespace Demo
                 z[2] = b2[2] + (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]) + (x[6] * w2[20]);
             }
 
-            global::Backprop.ActivationKernels.Sigmoid(z2, a2);
+            global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
         private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
         {
             // Binary cross-entropy from the logits Z2: stable for every finite input.
-            return global::Backprop.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z2Offset, rows * 3), targets);
+            return global::Backprop.Kernels.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z2Offset, rows * 3), targets);
         }
 
         // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -313,7 +313,7 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
-                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
@@ -321,8 +321,8 @@ namespace Demo
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a2Lanes);
-                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
                     g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
                     g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
                     g2Lanes[2] += a2Lanes[0] * dz2Lanes[2];
@@ -354,11 +354,11 @@ namespace Demo
                     da2Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
                     da2Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
                     da2Lanes[6] = (w2Lanes[18] * dz2Lanes[0]) + (w2Lanes[19] * dz2Lanes[1]) + (w2Lanes[20] * dz2Lanes[2]);
-                    global::Backprop.LaneKernels.Scatter(da2Lanes, 7, dz1.Slice(row * 7, 56));
+                    global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 7, dz1.Slice(row * 7, 56));
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 21), gw2);
-                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 21), gw2);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
@@ -400,7 +400,7 @@ namespace Demo
             }
 
             // dZ1 = dA1 (*) (1 - A1^2), in place.
-            global::Backprop.ActivationKernels.TanhBackward(a1, dz1, dz1);
+            global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
 
             // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 35);
@@ -414,8 +414,8 @@ namespace Demo
                 g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, a1Lanes);
-                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 7, 56), 7, dz1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, a1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 7, 56), 7, dz1Lanes);
                     g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
                     g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
                     g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
@@ -460,8 +460,8 @@ namespace Demo
                     g1Lanes[41] += dz1Lanes[6];
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 35), gw1);
-                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 35), gw1);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)

@@ -136,9 +136,9 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -169,8 +169,8 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
         public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -207,10 +207,10 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
         public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -244,7 +244,7 @@ namespace Demo
                 b1.CopyTo(z1.Slice(row * 32, 32));
             }
 
-            global::Backprop.DenseKernels.MultiplyAdd(inputs, rows, 16, w1, 32, z1);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 16, w1, 32, z1);
 
             global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
 
@@ -258,9 +258,9 @@ namespace Demo
                 b2.CopyTo(z2.Slice(row * 24, 24));
             }
 
-            global::Backprop.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 24, z2);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 24, z2);
 
-            global::Backprop.ActivationKernels.LeakyRelu(z2, a2);
+            global::Backprop.Kernels.ActivationKernels.LeakyRelu(z2, a2);
 
             // Layer 3: 24 -> 16, Tanh. Z3 = A2 * W3 + b3, A3 = tanh(Z3).
             var w3 = parameters.Slice(W3Offset, 384);
@@ -272,9 +272,9 @@ namespace Demo
                 b3.CopyTo(z3.Slice(row * 16, 16));
             }
 
-            global::Backprop.DenseKernels.MultiplyAdd(a2, rows, 24, w3, 16, z3);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a2, rows, 24, w3, 16, z3);
 
-            global::Backprop.ActivationKernels.Tanh(z3, a3);
+            global::Backprop.Kernels.ActivationKernels.Tanh(z3, a3);
 
             // Layer 4: 16 -> 8, Sigmoid. Z4 = A3 * W4 + b4, A4 = 1 / (1 + e^-Z4).
             var w4 = parameters.Slice(W4Offset, 128);
@@ -286,9 +286,9 @@ namespace Demo
                 b4.CopyTo(z4.Slice(row * 8, 8));
             }
 
-            global::Backprop.DenseKernels.MultiplyAdd(a3, rows, 16, w4, 8, z4);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a3, rows, 16, w4, 8, z4);
 
-            global::Backprop.ActivationKernels.Sigmoid(z4, a4);
+            global::Backprop.Kernels.ActivationKernels.Sigmoid(z4, a4);
 
             // Layer 5: 8 -> 3, Identity. Z5 = A4 * W5 + b5, A5 = Z5.
             var w5 = parameters.Slice(W5Offset, 24);
@@ -299,18 +299,18 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                global::Backprop.LaneKernels.Broadcast(w5, w5Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w5, w5Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.LaneKernels.Broadcast(b5, b5Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(b5, b5Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, x5Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, x5Lanes);
                     z5Lanes[0] = b5Lanes[0] + (x5Lanes[0] * w5Lanes[0]) + (x5Lanes[1] * w5Lanes[3]) + (x5Lanes[2] * w5Lanes[6]) + (x5Lanes[3] * w5Lanes[9]) + (x5Lanes[4] * w5Lanes[12]) + (x5Lanes[5] * w5Lanes[15]) + (x5Lanes[6] * w5Lanes[18]) + (x5Lanes[7] * w5Lanes[21]);
                     z5Lanes[1] = b5Lanes[1] + (x5Lanes[0] * w5Lanes[1]) + (x5Lanes[1] * w5Lanes[4]) + (x5Lanes[2] * w5Lanes[7]) + (x5Lanes[3] * w5Lanes[10]) + (x5Lanes[4] * w5Lanes[13]) + (x5Lanes[5] * w5Lanes[16]) + (x5Lanes[6] * w5Lanes[19]) + (x5Lanes[7] * w5Lanes[22]);
                     z5Lanes[2] = b5Lanes[2] + (x5Lanes[0] * w5Lanes[2]) + (x5Lanes[1] * w5Lanes[5]) + (x5Lanes[2] * w5Lanes[8]) + (x5Lanes[3] * w5Lanes[11]) + (x5Lanes[4] * w5Lanes[14]) + (x5Lanes[5] * w5Lanes[17]) + (x5Lanes[6] * w5Lanes[20]) + (x5Lanes[7] * w5Lanes[23]);
-                    global::Backprop.LaneKernels.Scatter(z5Lanes, 3, z5.Slice(row * 3, 24));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z5Lanes, 3, z5.Slice(row * 3, 24));
                 }
             }
 
@@ -328,7 +328,7 @@ namespace Demo
         private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
         {
             // Squared error: sum of (A5 - Y)^2.
-            return global::Backprop.LossKernels.SquaredErrorSum(buffer.Slice(A5Offset, rows * 3), targets);
+            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A5Offset, rows * 3), targets);
         }
 
         // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -352,7 +352,7 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                global::Backprop.LaneKernels.Broadcast(w5, w5Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w5, w5Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[27];
@@ -360,8 +360,8 @@ namespace Demo
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, a5Lanes);
-                    global::Backprop.LaneKernels.Gather(dz5.Slice(row * 3, 24), 3, dz5Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, a5Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz5.Slice(row * 3, 24), 3, dz5Lanes);
                     g5Lanes[0] += a5Lanes[0] * dz5Lanes[0];
                     g5Lanes[1] += a5Lanes[0] * dz5Lanes[1];
                     g5Lanes[2] += a5Lanes[0] * dz5Lanes[2];
@@ -397,11 +397,11 @@ namespace Demo
                     da5Lanes[5] = (w5Lanes[15] * dz5Lanes[0]) + (w5Lanes[16] * dz5Lanes[1]) + (w5Lanes[17] * dz5Lanes[2]);
                     da5Lanes[6] = (w5Lanes[18] * dz5Lanes[0]) + (w5Lanes[19] * dz5Lanes[1]) + (w5Lanes[20] * dz5Lanes[2]);
                     da5Lanes[7] = (w5Lanes[21] * dz5Lanes[0]) + (w5Lanes[22] * dz5Lanes[1]) + (w5Lanes[23] * dz5Lanes[2]);
-                    global::Backprop.LaneKernels.Scatter(da5Lanes, 8, dz4.Slice(row * 8, 64));
+                    global::Backprop.Kernels.LaneKernels.Scatter(da5Lanes, 8, dz4.Slice(row * 8, 64));
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g5Lanes.Slice(0, 24), gw5);
-                global::Backprop.LaneKernels.AddLaneSums(g5Lanes.Slice(24, 3), gb5);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g5Lanes.Slice(0, 24), gw5);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g5Lanes.Slice(24, 3), gb5);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
@@ -447,7 +447,7 @@ namespace Demo
             }
 
             // dZ4 = dA4 (*) A4 (1 - A4), in place.
-            global::Backprop.ActivationKernels.SigmoidBackward(a4, dz4, dz4);
+            global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a4, dz4, dz4);
 
             // Layer 4: 16 -> 8, Sigmoid. dW4 += A3^T dZ4, db4 += column sums of dZ4, dA3 = dZ4 W4^T.
             var w4 = parameters.Slice(W4Offset, 128);
@@ -455,7 +455,7 @@ namespace Demo
             var gb4 = gradient.Slice(B4Offset, 8);
             var a3 = buffer.Slice(A3Offset, rows * 16);
             var dz3 = buffer.Slice(GradientBuffer0Offset, rows * 16);
-            global::Backprop.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
+            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
             for (int row = 0; row < rows; row++)
             {
                 var dz = dz4.Slice(row * 8, 8);
@@ -464,12 +464,12 @@ namespace Demo
 
             // dA3 = dZ4 W4^T as one blocked product, against W4 transposed into the workspace.
             var w4t = buffer.Slice(TransposedWeightsOffset, 128);
-            global::Backprop.DenseKernels.Transpose(w4, 16, 8, w4t);
+            global::Backprop.Kernels.DenseKernels.Transpose(w4, 16, 8, w4t);
             dz3.Clear();
-            global::Backprop.DenseKernels.MultiplyAdd(dz4, rows, 8, w4t, 16, dz3);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz4, rows, 8, w4t, 16, dz3);
 
             // dZ3 = dA3 (*) (1 - A3^2), in place.
-            global::Backprop.ActivationKernels.TanhBackward(a3, dz3, dz3);
+            global::Backprop.Kernels.ActivationKernels.TanhBackward(a3, dz3, dz3);
 
             // Layer 3: 24 -> 16, Tanh. dW3 += A2^T dZ3, db3 += column sums of dZ3, dA2 = dZ3 W3^T.
             var w3 = parameters.Slice(W3Offset, 384);
@@ -477,7 +477,7 @@ namespace Demo
             var gb3 = gradient.Slice(B3Offset, 16);
             var a2 = buffer.Slice(A2Offset, rows * 24);
             var dz2 = buffer.Slice(GradientBuffer1Offset, rows * 24);
-            global::Backprop.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
+            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
             for (int row = 0; row < rows; row++)
             {
                 var dz = dz3.Slice(row * 16, 16);
@@ -486,12 +486,12 @@ namespace Demo
 
             // dA2 = dZ3 W3^T as one blocked product, against W3 transposed into the workspace.
             var w3t = buffer.Slice(TransposedWeightsOffset, 384);
-            global::Backprop.DenseKernels.Transpose(w3, 24, 16, w3t);
+            global::Backprop.Kernels.DenseKernels.Transpose(w3, 24, 16, w3t);
             dz2.Clear();
-            global::Backprop.DenseKernels.MultiplyAdd(dz3, rows, 16, w3t, 24, dz2);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz3, rows, 16, w3t, 24, dz2);
 
             // dZ2 = dA2 (*) (Z2 > 0 ? 1 : 0.01), in place.
-            global::Backprop.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
+            global::Backprop.Kernels.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
 
             // Layer 2: 32 -> 24, LeakyReLU. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
             var w2 = parameters.Slice(W2Offset, 768);
@@ -499,7 +499,7 @@ namespace Demo
             var gb2 = gradient.Slice(B2Offset, 24);
             var a1 = buffer.Slice(A1Offset, rows * 32);
             var dz1 = buffer.Slice(GradientBuffer0Offset, rows * 32);
-            global::Backprop.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
+            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
             for (int row = 0; row < rows; row++)
             {
                 var dz = dz2.Slice(row * 24, 24);
@@ -508,17 +508,17 @@ namespace Demo
 
             // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
             var w2t = buffer.Slice(TransposedWeightsOffset, 768);
-            global::Backprop.DenseKernels.Transpose(w2, 32, 24, w2t);
+            global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 24, w2t);
             dz1.Clear();
-            global::Backprop.DenseKernels.MultiplyAdd(dz2, rows, 24, w2t, 32, dz1);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 24, w2t, 32, dz1);
 
             // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
-            global::Backprop.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
+            global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
 
             // Layer 1: 16 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 512);
             var gb1 = gradient.Slice(B1Offset, 32);
-            global::Backprop.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1);
+            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1);
             for (int row = 0; row < rows; row++)
             {
                 var dz = dz1.Slice(row * 32, 32);

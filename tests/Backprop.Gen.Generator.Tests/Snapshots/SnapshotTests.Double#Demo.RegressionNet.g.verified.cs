@@ -110,9 +110,9 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
         public void Predict(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, global::Backprop.Workspace<double> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.BatchArguments.RequireNoOverlap<double>(inputs, outputs, nameof(outputs));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<double>(inputs, outputs, nameof(outputs));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -143,8 +143,8 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
         public double Loss(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::Backprop.Workspace<double> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -181,10 +181,10 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
         public double Gradient(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::Backprop.Workspace<double> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.BatchArguments.RequireNoOverlap<double>(_parameters, gradient, nameof(gradient));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<double>(_parameters, gradient, nameof(gradient));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -224,7 +224,7 @@ namespace Demo
                 }
             }
 
-            global::Backprop.ActivationKernels.Tanh(z1, a1);
+            global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
 
             // Layer 2: 16 -> 1, Identity. Z2 = A1 * W2 + b2, A2 = Z2.
             var w2 = parameters.Slice(W2Offset, 16);
@@ -243,7 +243,7 @@ namespace Demo
         private static double LossSum(global::System.ReadOnlySpan<double> buffer, global::System.ReadOnlySpan<double> targets, int rows)
         {
             // Squared error: sum of (A2 - Y)^2.
-            return global::Backprop.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 1), targets);
+            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 1), targets);
         }
 
         // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -304,7 +304,7 @@ namespace Demo
             }
 
             // dZ1 = dA1 (*) (1 - A1^2), in place.
-            global::Backprop.ActivationKernels.TanhBackward(a1, dz1, dz1);
+            global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
 
             // Layer 1: 10 -> 16, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 160);

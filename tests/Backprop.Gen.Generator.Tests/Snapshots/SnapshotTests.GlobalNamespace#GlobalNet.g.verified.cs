@@ -108,9 +108,9 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
     {
-        int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-        global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-        global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+        int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+        global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+        global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
         global::System.ArgumentNullException.ThrowIfNull(workspace);
 
         var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -141,8 +141,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
     public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
     {
-        int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-        global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+        int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+        global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
         global::System.ArgumentNullException.ThrowIfNull(workspace);
 
         var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -179,10 +179,10 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
     public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
     {
-        int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-        global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-        global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-        global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+        int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+        global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+        global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+        global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
         global::System.ArgumentNullException.ThrowIfNull(workspace);
 
         var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -215,17 +215,17 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-            global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+            global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+            global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             for (int row = 0; row + 8 <= rows; row += 8)
             {
-                global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, x1Lanes);
+                global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, x1Lanes);
                 z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[2]);
                 z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[3]);
-                global::Backprop.LaneKernels.Scatter(z1Lanes, 2, z1.Slice(row * 2, 16));
+                global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 2, z1.Slice(row * 2, 16));
             }
         }
 
@@ -237,7 +237,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[3]);
         }
 
-        global::Backprop.ActivationKernels.Tanh(z1, a1);
+        global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
 
         // Layer 2: 2 -> 2, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
         var w2 = parameters.Slice(W2Offset, 4);
@@ -248,17 +248,17 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-            global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+            global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+            global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             for (int row = 0; row + 8 <= rows; row += 8)
             {
-                global::Backprop.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, x2Lanes);
+                global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, x2Lanes);
                 z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[2]);
                 z2Lanes[1] = b2Lanes[1] + (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[3]);
-                global::Backprop.LaneKernels.Scatter(z2Lanes, 2, z2.Slice(row * 2, 16));
+                global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 2, z2.Slice(row * 2, 16));
             }
         }
 
@@ -270,14 +270,14 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[3]);
         }
 
-        global::Backprop.ActivationKernels.SoftmaxRows(z2, a2, 2);
+        global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 2);
     }
 
     // The block's loss summed over its rows; the caller divides the batch total by m once.
     private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
     {
         // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
-        return global::Backprop.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 2), targets, 2);
+        return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 2), targets, 2);
     }
 
     // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -299,7 +299,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
         {
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-            global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+            global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
@@ -307,8 +307,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
             for (int row = 0; row + 8 <= rows; row += 8)
             {
-                global::Backprop.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, a2Lanes);
-                global::Backprop.LaneKernels.Gather(dz2.Slice(row * 2, 16), 2, dz2Lanes);
+                global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, a2Lanes);
+                global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 2, 16), 2, dz2Lanes);
                 g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
                 g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
                 g2Lanes[2] += a2Lanes[1] * dz2Lanes[0];
@@ -317,11 +317,11 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
                 g2Lanes[5] += dz2Lanes[1];
                 da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]);
                 da2Lanes[1] = (w2Lanes[2] * dz2Lanes[0]) + (w2Lanes[3] * dz2Lanes[1]);
-                global::Backprop.LaneKernels.Scatter(da2Lanes, 2, dz1.Slice(row * 2, 16));
+                global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 2, dz1.Slice(row * 2, 16));
             }
 
-            global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
-            global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 2), gb2);
+            global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
+            global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 2), gb2);
         }
 
         for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
@@ -340,7 +340,7 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
         }
 
         // dZ1 = dA1 (*) (1 - A1^2), in place.
-        global::Backprop.ActivationKernels.TanhBackward(a1, dz1, dz1);
+        global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
 
         // Layer 1: 2 -> 2, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
         var gw1 = gradient.Slice(W1Offset, 4);
@@ -354,8 +354,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
             for (int row = 0; row + 8 <= rows; row += 8)
             {
-                global::Backprop.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
-                global::Backprop.LaneKernels.Gather(dz1.Slice(row * 2, 16), 2, dz1Lanes);
+                global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
+                global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 2, 16), 2, dz1Lanes);
                 g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
                 g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
                 g1Lanes[2] += a1Lanes[1] * dz1Lanes[0];
@@ -364,8 +364,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
                 g1Lanes[5] += dz1Lanes[1];
             }
 
-            global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 4), gw1);
-            global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(4, 2), gb1);
+            global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 4), gw1);
+            global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(4, 2), gb1);
         }
 
         for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)

@@ -106,9 +106,9 @@ namespace Demo.Nested
                 /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
                 public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
                 {
-                    int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-                    global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-                    global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+                    int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+                    global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+                    global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
                     global::System.ArgumentNullException.ThrowIfNull(workspace);
 
                     var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -139,8 +139,8 @@ namespace Demo.Nested
                 /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
                 public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
                 {
-                    int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-                    global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+                    int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+                    global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
                     global::System.ArgumentNullException.ThrowIfNull(workspace);
 
                     var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -177,10 +177,10 @@ namespace Demo.Nested
                 /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
                 public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
                 {
-                    int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-                    global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-                    global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-                    global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+                    int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+                    global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+                    global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+                    global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
                     global::System.ArgumentNullException.ThrowIfNull(workspace);
 
                     var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -213,18 +213,18 @@ namespace Demo.Nested
                     if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
                     {
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
-                        global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                        global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                        global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                        global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                         global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                         for (int row = 0; row + 8 <= rows; row += 8)
                         {
-                            global::Backprop.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, x1Lanes);
+                            global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, x1Lanes);
                             z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[3]) + (x1Lanes[2] * w1Lanes[6]);
                             z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[4]) + (x1Lanes[2] * w1Lanes[7]);
                             z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[5]) + (x1Lanes[2] * w1Lanes[8]);
-                            global::Backprop.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
+                            global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
                         }
                     }
 
@@ -242,7 +242,7 @@ namespace Demo.Nested
                 private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
                 {
                     // Squared error: sum of (A1 - Y)^2.
-                    return global::Backprop.LossKernels.SquaredErrorSum(buffer.Slice(A1Offset, rows * 3), targets);
+                    return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A1Offset, rows * 3), targets);
                 }
 
                 // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -268,8 +268,8 @@ namespace Demo.Nested
                         g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                         for (int row = 0; row + 8 <= rows; row += 8)
                         {
-                            global::Backprop.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, a1Lanes);
-                            global::Backprop.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
+                            global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 3, 24), 3, a1Lanes);
+                            global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
                             g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
                             g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
                             g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
@@ -284,8 +284,8 @@ namespace Demo.Nested
                             g1Lanes[11] += dz1Lanes[2];
                         }
 
-                        global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 9), gw1);
-                        global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(9, 3), gb1);
+                        global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 9), gw1);
+                        global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(9, 3), gb1);
                     }
 
                     for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)

@@ -106,9 +106,9 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -139,8 +139,8 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
         public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -177,10 +177,10 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
         public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -212,19 +212,19 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, x1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, x1Lanes);
                     z1Lanes[0] = (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[6]) + (x1Lanes[2] * w1Lanes[12]) + (x1Lanes[3] * w1Lanes[18]);
                     z1Lanes[1] = (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[13]) + (x1Lanes[3] * w1Lanes[19]);
                     z1Lanes[2] = (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[8]) + (x1Lanes[2] * w1Lanes[14]) + (x1Lanes[3] * w1Lanes[20]);
                     z1Lanes[3] = (x1Lanes[0] * w1Lanes[3]) + (x1Lanes[1] * w1Lanes[9]) + (x1Lanes[2] * w1Lanes[15]) + (x1Lanes[3] * w1Lanes[21]);
                     z1Lanes[4] = (x1Lanes[0] * w1Lanes[4]) + (x1Lanes[1] * w1Lanes[10]) + (x1Lanes[2] * w1Lanes[16]) + (x1Lanes[3] * w1Lanes[22]);
                     z1Lanes[5] = (x1Lanes[0] * w1Lanes[5]) + (x1Lanes[1] * w1Lanes[11]) + (x1Lanes[2] * w1Lanes[17]) + (x1Lanes[3] * w1Lanes[23]);
-                    global::Backprop.LaneKernels.Scatter(z1Lanes, 6, z1.Slice(row * 6, 48));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 6, z1.Slice(row * 6, 48));
                 }
             }
 
@@ -240,7 +240,7 @@ namespace Demo
                 z[5] = (x[0] * w1[5]) + (x[1] * w1[11]) + (x[2] * w1[17]) + (x[3] * w1[23]);
             }
 
-            global::Backprop.ActivationKernels.Sigmoid(z1, a1);
+            global::Backprop.Kernels.ActivationKernels.Sigmoid(z1, a1);
 
             // Layer 2: 6 -> 3, Softmax. Z2 = A1 * W2, A2 = softmax(Z2) per row.
             var w2 = parameters.Slice(W2Offset, 18);
@@ -250,16 +250,16 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
-                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 6, 48), 6, x2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 6, 48), 6, x2Lanes);
                     z2Lanes[0] = (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[3]) + (x2Lanes[2] * w2Lanes[6]) + (x2Lanes[3] * w2Lanes[9]) + (x2Lanes[4] * w2Lanes[12]) + (x2Lanes[5] * w2Lanes[15]);
                     z2Lanes[1] = (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[4]) + (x2Lanes[2] * w2Lanes[7]) + (x2Lanes[3] * w2Lanes[10]) + (x2Lanes[4] * w2Lanes[13]) + (x2Lanes[5] * w2Lanes[16]);
                     z2Lanes[2] = (x2Lanes[0] * w2Lanes[2]) + (x2Lanes[1] * w2Lanes[5]) + (x2Lanes[2] * w2Lanes[8]) + (x2Lanes[3] * w2Lanes[11]) + (x2Lanes[4] * w2Lanes[14]) + (x2Lanes[5] * w2Lanes[17]);
-                    global::Backprop.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
                 }
             }
 
@@ -272,14 +272,14 @@ namespace Demo
                 z[2] = (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]);
             }
 
-            global::Backprop.ActivationKernels.SoftmaxRows(z2, a2, 3);
+            global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 3);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
         private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
         {
             // Squared error: sum of (A2 - Y)^2.
-            return global::Backprop.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 3), targets);
+            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 3), targets);
         }
 
         // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -292,7 +292,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
 
             // dZ2 = dA2 (*) the softmax Jacobian of A2, in place.
-            global::Backprop.ActivationKernels.SoftmaxBackwardRows(a2, dz2, dz2, 3);
+            global::Backprop.Kernels.ActivationKernels.SoftmaxBackwardRows(a2, dz2, dz2, 3);
 
             // Layer 2: 6 -> 3, Softmax. dW2 += A1^T dZ2, dA1 = dZ2 W2^T.
             var w2 = parameters.Slice(W2Offset, 18);
@@ -303,7 +303,7 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
-                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[18];
@@ -311,8 +311,8 @@ namespace Demo
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 6, 48), 6, a2Lanes);
-                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 6, 48), 6, a2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
                     g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
                     g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
                     g2Lanes[2] += a2Lanes[0] * dz2Lanes[2];
@@ -337,10 +337,10 @@ namespace Demo
                     da2Lanes[3] = (w2Lanes[9] * dz2Lanes[0]) + (w2Lanes[10] * dz2Lanes[1]) + (w2Lanes[11] * dz2Lanes[2]);
                     da2Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
                     da2Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
-                    global::Backprop.LaneKernels.Scatter(da2Lanes, 6, dz1.Slice(row * 6, 48));
+                    global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 6, dz1.Slice(row * 6, 48));
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 18), gw2);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 18), gw2);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
@@ -375,7 +375,7 @@ namespace Demo
             }
 
             // dZ1 = dA1 (*) A1 (1 - A1), in place.
-            global::Backprop.ActivationKernels.SigmoidBackward(a1, dz1, dz1);
+            global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a1, dz1, dz1);
 
             // Layer 1: 4 -> 6, Sigmoid. dW1 += A0^T dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 24);
@@ -388,8 +388,8 @@ namespace Demo
                 g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, a1Lanes);
-                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 6, 48), 6, dz1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 4, 32), 4, a1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 6, 48), 6, dz1Lanes);
                     g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
                     g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
                     g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
@@ -416,7 +416,7 @@ namespace Demo
                     g1Lanes[23] += a1Lanes[3] * dz1Lanes[5];
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 24), gw1);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 24), gw1);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)

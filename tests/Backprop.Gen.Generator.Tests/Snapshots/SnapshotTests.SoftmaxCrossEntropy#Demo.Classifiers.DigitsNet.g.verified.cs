@@ -112,9 +112,9 @@ namespace Demo.Classifiers
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -145,8 +145,8 @@ namespace Demo.Classifiers
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
         public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -183,10 +183,10 @@ namespace Demo.Classifiers
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
         public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -220,7 +220,7 @@ namespace Demo.Classifiers
                 b1.CopyTo(z1.Slice(row * 32, 32));
             }
 
-            global::Backprop.DenseKernels.MultiplyAdd(inputs, rows, 64, w1, 32, z1);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 64, w1, 32, z1);
 
             global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
 
@@ -234,16 +234,16 @@ namespace Demo.Classifiers
                 b2.CopyTo(z2.Slice(row * 10, 10));
             }
 
-            global::Backprop.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 10, z2);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 10, z2);
 
-            global::Backprop.ActivationKernels.SoftmaxRows(z2, a2, 10);
+            global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 10);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
         private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
         {
             // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
-            return global::Backprop.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 10), targets, 10);
+            return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 10), targets, 10);
         }
 
         // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -261,7 +261,7 @@ namespace Demo.Classifiers
             var gb2 = gradient.Slice(B2Offset, 10);
             var a1 = buffer.Slice(A1Offset, rows * 32);
             var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 32);
-            global::Backprop.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
+            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
             for (int row = 0; row < rows; row++)
             {
                 var dz = dz2.Slice(row * 10, 10);
@@ -270,17 +270,17 @@ namespace Demo.Classifiers
 
             // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
             var w2t = buffer.Slice(TransposedWeightsOffset, 320);
-            global::Backprop.DenseKernels.Transpose(w2, 32, 10, w2t);
+            global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 10, w2t);
             dz1.Clear();
-            global::Backprop.DenseKernels.MultiplyAdd(dz2, rows, 10, w2t, 32, dz1);
+            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 10, w2t, 32, dz1);
 
             // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
-            global::Backprop.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
+            global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
 
             // Layer 1: 64 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 2048);
             var gb1 = gradient.Slice(B1Offset, 32);
-            global::Backprop.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1);
+            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1);
             for (int row = 0; row < rows; row++)
             {
                 var dz = dz1.Slice(row * 32, 32);

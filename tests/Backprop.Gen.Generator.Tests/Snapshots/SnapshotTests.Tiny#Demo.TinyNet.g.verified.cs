@@ -110,9 +110,9 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -143,8 +143,8 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
         public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(ForwardWorkspaceLength);
@@ -181,10 +181,10 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
         public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
         {
-            int rows = global::Backprop.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
+            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
+            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
+            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
             global::System.ArgumentNullException.ThrowIfNull(workspace);
 
             var buffer = workspace.GetSpan(GradientWorkspaceLength);
@@ -217,19 +217,19 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[32];
-                global::Backprop.LaneKernels.Broadcast(w1, w1Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-                global::Backprop.LaneKernels.Broadcast(b1, b1Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 8, 64), 8, x1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 8, 64), 8, x1Lanes);
                     z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[4]) + (x1Lanes[2] * w1Lanes[8]) + (x1Lanes[3] * w1Lanes[12]) + (x1Lanes[4] * w1Lanes[16]) + (x1Lanes[5] * w1Lanes[20]) + (x1Lanes[6] * w1Lanes[24]) + (x1Lanes[7] * w1Lanes[28]);
                     z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[5]) + (x1Lanes[2] * w1Lanes[9]) + (x1Lanes[3] * w1Lanes[13]) + (x1Lanes[4] * w1Lanes[17]) + (x1Lanes[5] * w1Lanes[21]) + (x1Lanes[6] * w1Lanes[25]) + (x1Lanes[7] * w1Lanes[29]);
                     z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[6]) + (x1Lanes[2] * w1Lanes[10]) + (x1Lanes[3] * w1Lanes[14]) + (x1Lanes[4] * w1Lanes[18]) + (x1Lanes[5] * w1Lanes[22]) + (x1Lanes[6] * w1Lanes[26]) + (x1Lanes[7] * w1Lanes[30]);
                     z1Lanes[3] = b1Lanes[3] + (x1Lanes[0] * w1Lanes[3]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[11]) + (x1Lanes[3] * w1Lanes[15]) + (x1Lanes[4] * w1Lanes[19]) + (x1Lanes[5] * w1Lanes[23]) + (x1Lanes[6] * w1Lanes[27]) + (x1Lanes[7] * w1Lanes[31]);
-                    global::Backprop.LaneKernels.Scatter(z1Lanes, 4, z1.Slice(row * 4, 32));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 4, z1.Slice(row * 4, 32));
                 }
             }
 
@@ -254,16 +254,16 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                global::Backprop.LaneKernels.Broadcast(b2, b2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 4, 32), 4, x2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 4, 32), 4, x2Lanes);
                     z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[1]) + (x2Lanes[2] * w2Lanes[2]) + (x2Lanes[3] * w2Lanes[3]);
-                    global::Backprop.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row * 1, 8));
+                    global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row * 1, 8));
                 }
             }
 
@@ -274,14 +274,14 @@ namespace Demo
                 z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]) + (x[3] * w2[3]);
             }
 
-            global::Backprop.ActivationKernels.Sigmoid(z2, a2);
+            global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
         }
 
         // The block's loss summed over its rows; the caller divides the batch total by m once.
         private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
         {
             // Squared error: sum of (A2 - Y)^2.
-            return global::Backprop.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 1), targets);
+            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 1), targets);
         }
 
         // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
@@ -294,7 +294,7 @@ namespace Demo
             global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
 
             // dZ2 = dA2 (*) A2 (1 - A2), in place.
-            global::Backprop.ActivationKernels.SigmoidBackward(a2, dz2, dz2);
+            global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a2, dz2, dz2);
 
             // Layer 2: 4 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
             var w2 = parameters.Slice(W2Offset, 4);
@@ -306,7 +306,7 @@ namespace Demo
             if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
             {
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-                global::Backprop.LaneKernels.Broadcast(w2, w2Lanes);
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
@@ -314,8 +314,8 @@ namespace Demo
                 global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(a1.Slice(row * 4, 32), 4, a2Lanes);
-                    global::Backprop.LaneKernels.Gather(dz2.Slice(row * 1, 8), 1, dz2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 4, 32), 4, a2Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 1, 8), 1, dz2Lanes);
                     g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
                     g2Lanes[1] += a2Lanes[1] * dz2Lanes[0];
                     g2Lanes[2] += a2Lanes[2] * dz2Lanes[0];
@@ -325,11 +325,11 @@ namespace Demo
                     da2Lanes[1] = (w2Lanes[1] * dz2Lanes[0]);
                     da2Lanes[2] = (w2Lanes[2] * dz2Lanes[0]);
                     da2Lanes[3] = (w2Lanes[3] * dz2Lanes[0]);
-                    global::Backprop.LaneKernels.Scatter(da2Lanes, 4, dz1.Slice(row * 4, 32));
+                    global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 4, dz1.Slice(row * 4, 32));
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
-                global::Backprop.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 1), gb2);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 1), gb2);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
@@ -349,7 +349,7 @@ namespace Demo
             }
 
             // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
-            global::Backprop.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 4), dz1, dz1);
+            global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 4), dz1, dz1);
 
             // Layer 1: 8 -> 4, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
             var gw1 = gradient.Slice(W1Offset, 32);
@@ -363,8 +363,8 @@ namespace Demo
                 g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
                 for (int row = 0; row + 8 <= rows; row += 8)
                 {
-                    global::Backprop.LaneKernels.Gather(inputs.Slice(row * 8, 64), 8, a1Lanes);
-                    global::Backprop.LaneKernels.Gather(dz1.Slice(row * 4, 32), 4, dz1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 8, 64), 8, a1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 4, 32), 4, dz1Lanes);
                     g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
                     g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
                     g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
@@ -403,8 +403,8 @@ namespace Demo
                     g1Lanes[35] += dz1Lanes[3];
                 }
 
-                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 32), gw1);
-                global::Backprop.LaneKernels.AddLaneSums(g1Lanes.Slice(32, 4), gb1);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 32), gw1);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(32, 4), gb1);
             }
 
             for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)

@@ -1,4 +1,5 @@
 using System;
+using Backprop.Kernels;
 
 namespace Backprop;
 

@@ -1,12 +1,14 @@
 using System;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 
-namespace Backprop;
+namespace Backprop.Kernels;
 
 /// <summary>
 /// Checks the lengths of the spans passed to a network and throws an <see cref="ArgumentException"/> that names the
 /// parameter, the length it has and the length it needs. Generated networks call these before touching any data.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class BatchArguments
 {
     /// <summary>Returns the number of rows in <paramref name="length"/> values of width <paramref name="rowWidth"/>.</summary>
