@@ -10,7 +10,7 @@ namespace Backprop.Generator.Emitter;
 /// </summary>
 internal static class LaneKernelEmitter
 {
-    public const int Lanes = 8;
+    public const int Lanes = Backprop.Kernels.KernelGeometry.Lanes;
 
     private const string Vector = "global::System.Runtime.Intrinsics.Vector256";
     private const string Kernels = "global::Backprop.Kernels.LaneKernels";

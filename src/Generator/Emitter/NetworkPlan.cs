@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Backprop.Generator.Model;
+using Backprop.Kernels;
 
 namespace Backprop.Generator.Emitter;
 
@@ -58,10 +59,9 @@ internal sealed class NetworkPlan
     private const int WorkspaceBudgetElements = 65536;
     private const int MaxBlockRows = 256;
 
-    // Blocks hold whole groups of rows for the kernels, which run leftover rows one at a time: 24 rows are four 6-row
-    // blocks of DenseKernels and three 8-row tiles of the lane kernels; smaller blocks hold a multiple of 4.
-    private const int RowGroup = 24;
-    private const int SmallRowGroup = 4;
+    // Blocks hold whole groups of rows for the kernels, which run leftover rows one at a time (KernelGeometry).
+    private const int RowGroup = KernelGeometry.RowGroup;
+    private const int SmallRowGroup = KernelGeometry.SmallRowGroup;
 
     public NetworkPlan(NetworkSpec spec)
     {

@@ -14,7 +14,7 @@ namespace Backprop.Kernels;
 public static class LaneKernels
 {
     /// <summary>The number of rows in a tile: the float lanes of a 256-bit vector.</summary>
-    public const int Lanes = 8;
+    public const int Lanes = KernelGeometry.Lanes;
 
     /// <summary>Loads column <c>k</c> of an 8-row tile into <c>columns[k]</c>, row <c>i</c> into lane <c>i</c>.</summary>
     /// <param name="tile">Eight consecutive rows of <paramref name="width"/> values.</param>
