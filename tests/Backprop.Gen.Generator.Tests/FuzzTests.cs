@@ -1,9 +1,15 @@
+extern alias generator;
+
 using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Reflection;
+using System.Runtime.Intrinsics;
 using Backprop.Testing;
+using generator::Backprop.Generator;
+using generator::Backprop.Generator.Planning;
+using generator::Backprop.Kernels;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -14,7 +20,8 @@ namespace Backprop.Generator.Tests;
 /// <summary>
 /// Random architectures (1-6 weight layers, widths 1-64, every activation, loss, bias and element type the rules
 /// allow) are generated, compiled in memory, loaded and compared with the independent reference implementation.
-/// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders.
+/// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders: the
+/// forms are read from the kernel plan of each network the generator actually emitted.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -48,13 +55,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
         double worstFloat = 0;
         double worstDouble = 0;
         var pathsHit = new HashSet<string>();
+        Dictionary<string, NetworkPlan> plans = Plans(result);
         foreach (Architecture architecture in architectures)
         {
             object network = Activator.CreateInstance(assembly.GetType("Fuzz." + architecture.Name, throwOnError: true)!)!;
             var reference = new ReferenceNetwork(architecture.Layers, architecture.Activations, architecture.Loss, architecture.Bias);
             int rows = random.Next(1, 41);
-            string generated = result.Results.Single().GeneratedSources.Single(s => s.HintName.Contains("." + architecture.Name + ".", StringComparison.Ordinal)).SourceText.ToString();
-            pathsHit.UnionWith(KernelPaths(generated, rows));
+            pathsHit.UnionWith(KernelPaths(plans[architecture.Name], rows));
             double[] parameters = Tolerance.Uniform(random, reference.ParameterCount, 1.0);
             double[] inputs = Tolerance.Uniform(random, rows * architecture.Layers[0], 2.0);
             double[] targets = Tolerance.Targets(random, rows, architecture.Layers[^1], architecture.Loss, architecture.Activations[^1]);
@@ -89,41 +96,57 @@ public sealed class FuzzTests(ITestOutputHelper output)
         "blocked weight gradient", "transposed input gradient", "call per row", "unrolled one-row",
     };
 
-    private static IEnumerable<string> KernelPaths(string generated, int rows)
+    // The plan of every network the generator emitted, by class name, from the specs its last pipeline step produced.
+    private static Dictionary<string, NetworkPlan> Plans(GeneratorDriverRunResult result) =>
+        result.Results.Single().TrackedSteps[TrackingNames.WithWeights]
+            .SelectMany(step => step.Outputs)
+            .Select(output => new NetworkPlan((generator::Backprop.Generator.Model.NetworkSpec)output.Value))
+            .ToDictionary(plan => plan.Spec.TypeName);
+
+    private static IEnumerable<string> KernelPaths(NetworkPlan plan, int rows)
     {
-        if (generated.Contains("LaneKernels.Gather", StringComparison.Ordinal) && rows > 8 && rows % 8 != 0)
+        // The sizes of the blocks that Predict, Loss and Gradient split the batch into.
+        int[] blocks = Enumerable.Range(0, (rows + plan.BlockRows - 1) / plan.BlockRows)
+            .Select(block => Math.Min(plan.BlockRows, rows - (block * plan.BlockRows)))
+            .ToArray();
+        bool Leaves(int group) => blocks.Any(count => count > group && count % group != 0);
+        foreach (LayerPlan layer in plan.Layers)
         {
-            yield return AllPaths[0];
-        }
+            KernelChoice kernels = layer.Kernels;
+            if (kernels.Forward == ProductKernel.Lanes && Vector256.IsHardwareAccelerated && Leaves(KernelGeometry.Lanes))
+            {
+                yield return AllPaths[0];
+            }
 
-        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"DenseKernels\.MultiplyAdd\([^;]*, z\d+\);") && rows > 6 && rows % 6 != 0)
-        {
-            yield return AllPaths[1];
-        }
+            if (kernels.Forward == ProductKernel.Blocked && Leaves(KernelGeometry.ProductRows))
+            {
+                yield return AllPaths[1];
+            }
 
-        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"DenseKernels\.MultiplyAdd\([^;]*, (8|9|1[0-5]), z\d+\);"))
-        {
-            yield return AllPaths[2];
-        }
+            if (kernels.Forward == ProductKernel.Blocked && layer.FanOut is >= 8 and < 16)
+            {
+                yield return AllPaths[2];
+            }
 
-        if (generated.Contains("DenseKernels.MultiplyAddTransposed(", StringComparison.Ordinal))
-        {
-            yield return AllPaths[3];
-        }
+            if (kernels.WeightGradient == ProductKernel.Blocked)
+            {
+                yield return AllPaths[3];
+            }
 
-        if (generated.Contains("DenseKernels.Transpose(", StringComparison.Ordinal))
-        {
-            yield return AllPaths[4];
-        }
+            if (kernels.InputGradient == ProductKernel.TransposedBlocked)
+            {
+                yield return AllPaths[4];
+            }
 
-        if (generated.Contains("TensorPrimitives.MultiplyAdd(", StringComparison.Ordinal))
-        {
-            yield return AllPaths[5];
-        }
+            if (kernels.Forward == ProductKernel.PerRow)
+            {
+                yield return AllPaths[5];
+            }
 
-        if (System.Text.RegularExpressions.Regex.IsMatch(generated, @"var z = z\d+\.Slice\(row \* \d+, \d+\);\s+z\[0\] = "))
-        {
-            yield return AllPaths[6];
+            if (kernels.Forward == ProductKernel.Unrolled)
+            {
+                yield return AllPaths[6];
+            }
         }
     }
 

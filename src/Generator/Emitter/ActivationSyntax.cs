@@ -1,4 +1,5 @@
 using Backprop.Generator.Model;
+using Backprop.Generator.Planning;
 
 namespace Backprop.Generator.Emitter;
 
@@ -27,6 +28,11 @@ internal static class ActivationSyntax
     /// <summary>Writes <c>A = g(Z)</c> for a block; nothing for Identity, whose A is Z.</summary>
     public static void EmitForward(SourceWriter writer, LayerPlan layer, ElementTypeSyntax element)
     {
+        if (layer.Kernels.Activation == ActivationKernel.None)
+        {
+            return;
+        }
+
         string? call = layer.Activation switch
         {
             Activation.Sigmoid => $"{Kernels}.Sigmoid({layer.Z}, {layer.A});",

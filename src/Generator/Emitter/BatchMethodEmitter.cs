@@ -1,15 +1,17 @@
 using Backprop.Generator.Model;
+using Backprop.Generator.Planning;
 
 namespace Backprop.Generator.Emitter;
 
 /// <summary>
-/// Writes the public batch members (Predict, Loss, Gradient): validate every span up front, then run the private
-/// passes block by block over the rows. Each has an overload taking an explicit workspace, for callers that manage
-/// one per thread; the plain overload uses the calling thread's own.
+/// Writes the public batch members (Predict, Loss, Gradient) with their documentation. Each hands the network's passes
+/// (<see cref="PassEmitter"/>) to <c>Backprop.Kernels.NetworkBatch</c>, which checks every span up front and runs the
+/// passes block by block over the rows. Each has an overload taking an explicit workspace, for callers that manage one
+/// per thread; the plain overload uses the calling thread's own.
 /// </summary>
 internal static class BatchMethodEmitter
 {
-    private const string Arguments = "global::Backprop.Kernels.BatchArguments";
+    private const string Batch = "global::Backprop.Kernels.NetworkBatch";
 
     public static void EmitAll(SourceWriter writer, NetworkPlan plan)
     {
@@ -22,7 +24,7 @@ internal static class BatchMethodEmitter
 
     private static void EmitPredict(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = plan.Element;
+        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
         string workspace = $"global::Backprop.Workspace<{t.Keyword}>";
         writer.WriteLines($"""
             /// <summary>
@@ -40,29 +42,16 @@ internal static class BatchMethodEmitter
             /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
             /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
             /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-            public void Predict({t.ReadOnlySpan} inputs, {t.Span} outputs, {workspace} workspace)
+            public void Predict({t.ReadOnlySpan} inputs, {t.Span} outputs, {workspace} workspace) =>
             """);
-        writer.OpenBrace();
-        writer.WriteLines($$"""
-            int rows = {{Arguments}}.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            {{Arguments}}.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            {{Arguments}}.RequireNoOverlap<{{t.Keyword}}>(inputs, outputs, nameof(outputs));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                buffer.Slice(A{{plan.Output.Index}}Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-            }
-            """);
-        writer.CloseBlock();
+        writer.Indent();
+        writer.WriteLine($"{Batch}.Predict<{PassEmitter.StructName}, {t.Keyword}>(_parameters, inputs, outputs, workspace);");
+        writer.Unindent();
     }
 
     private static void EmitLoss(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = plan.Element;
+        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
         string workspace = $"global::Backprop.Workspace<{t.Keyword}>";
         writer.WriteLines($"""
             /// <summary>
@@ -82,33 +71,17 @@ internal static class BatchMethodEmitter
             /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
             /// <returns>The loss over the batch.</returns>
             /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-            public {t.Keyword} Loss({t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, {workspace} workspace)
+            public {t.Keyword} Loss({t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, {workspace} workspace) =>
             """);
-        writer.OpenBrace();
-        writer.WriteLines($$"""
-            int rows = {{Arguments}}.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            {{Arguments}}.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            double lossSum = 0;
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-            }
-
-            return ({{t.Keyword}})(lossSum / rows);
-            """);
-        writer.CloseBlock();
+        writer.Indent();
+        writer.WriteLine($"{Batch}.Loss<{PassEmitter.StructName}, {t.Keyword}>(_parameters, inputs, targets, workspace);");
+        writer.Unindent();
     }
 
     private static void EmitGradient(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = plan.Element;
+        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
         string workspace = $"global::Backprop.Workspace<{t.Keyword}>";
-        bool squaredError = plan.Spec.Loss == LossFunction.MeanSquaredError;
         string lossCref = $"Loss(global::System.ReadOnlySpan{{{t.Keyword}}}, global::System.ReadOnlySpan{{{t.Keyword}}})";
         writer.WriteLines($"""
             /// <summary>
@@ -131,33 +104,10 @@ internal static class BatchMethodEmitter
             /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
             /// <returns>The loss over the batch.</returns>
             /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-            public {t.Keyword} Gradient({t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, {t.Span} gradient, {workspace} workspace)
+            public {t.Keyword} Gradient({t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, {t.Span} gradient, {workspace} workspace) =>
             """);
-        writer.OpenBrace();
-        writer.WriteLines($$"""
-            int rows = {{Arguments}}.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            {{Arguments}}.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            {{Arguments}}.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            {{Arguments}}.RequireNoOverlap<{{t.Keyword}}>(_parameters, gradient, nameof(gradient));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(GradientWorkspaceLength);
-            // d loss / d output of the batch mean: {{(squaredError ? "2/m for the squared error" : "1/m for the fused output and loss")}}.
-            var outputScale = ({{t.Keyword}})({{(squaredError ? "2.0" : "1.0")}} / rows);
-            double lossSum = 0;
-            gradient.Clear();
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-                var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-                Forward(_parameters, blockInputs, count, buffer);
-                lossSum += LossSum(buffer, blockTargets, count);
-                Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
-            }
-
-            return ({{t.Keyword}})(lossSum / rows);
-            """);
-        writer.CloseBlock();
+        writer.Indent();
+        writer.WriteLine($"{Batch}.Gradient<{PassEmitter.StructName}, {t.Keyword}>(_parameters, inputs, targets, gradient, workspace);");
+        writer.Unindent();
     }
 }

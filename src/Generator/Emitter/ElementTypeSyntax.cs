@@ -1,4 +1,5 @@
 using System.Globalization;
+using Backprop.Generator.Model;
 
 namespace Backprop.Generator.Emitter;
 
@@ -9,6 +10,8 @@ internal sealed class ElementTypeSyntax
     public static readonly ElementTypeSyntax Double = new("double", "d");
 
     private readonly string _suffix;
+
+    public static ElementTypeSyntax For(ElementKind kind) => kind == ElementKind.Single ? Single : Double;
 
     private ElementTypeSyntax(string keyword, string suffix)
     {

@@ -1,56 +1,46 @@
-using System.Linq;
+using Backprop.Generator.Planning;
+using Backprop.Kernels;
 
 namespace Backprop.Generator.Emitter;
 
 /// <summary>
-/// Writes the examples-in-lanes form of a small float layer: eight rows at a time, with one 256-bit vector per input
-/// and per output holding those rows in its lanes (<c>Backprop.LaneKernels</c> moves tiles in and out of that form).
-/// A layer narrower than a vector has too little work per row to vectorize across its neurons; across rows every lane
-/// is busy. The rows left over (fewer than eight) run the one-row code after it.
+/// Writes the examples-in-lanes form of a small float layer (<see cref="ProductKernel.Lanes"/>): the block's first
+/// <c>laneRows</c> rows eight at a time, with one 256-bit vector per input and per output holding those rows in its lanes
+/// (<c>Backprop.Kernels.LaneKernels</c> moves tiles in and out of that form). A layer narrower than a vector has too
+/// little work per row to vectorize across its neurons; across rows every lane is busy. The one-row code that
+/// <see cref="ProductEmitter"/> writes after it takes the rows left over, with the same sums (<see cref="SumSyntax"/>).
 /// </summary>
 internal static class LaneKernelEmitter
 {
-    public const int Lanes = Backprop.Kernels.KernelGeometry.Lanes;
+    public const int Lanes = KernelGeometry.Lanes;
 
     private const string Vector = "global::System.Runtime.Intrinsics.Vector256";
     private const string Kernels = "global::Backprop.Kernels.LaneKernels";
-
-    /// <summary>The start of the loop over the rows that the tiles leave over.</summary>
-    public static readonly string RemainderStart = $"{Accelerated} ? rows - (rows % {Lanes}) : 0";
-
-    // Without 256-bit vector hardware (Vector256 emulated in software) every row takes the one-row code.
-    private const string Accelerated = Vector + ".IsHardwareAccelerated";
+    private const string LaneRows = ProductEmitter.LaneRows;
 
     /// <summary>
-    /// <c>Z = A * W + b</c> for the tiles, as the same sums in the same order as the one-row code (a separate multiply
-    /// and add per term, never fused), so each row gets the same bits whether it is in a tile or left over. (The
-    /// backward pass's dA is the same; its dW and db are per-lane partial sums, so their bits depend on the batch.)
+    /// <c>Z = A * W + b</c> for the tiles. (The backward pass's dA is exact in the same way; its dW and db are per-lane
+    /// partial sums, so their bits depend on the batch.)
     /// </summary>
     public static void EmitForward(SourceWriter writer, LayerPlan layer, string input, bool bias)
     {
         int n = layer.FanOut;
         int fanIn = layer.FanIn;
-        string x = $"x{layer.Index}Lanes";
-        string z = $"{layer.Z}Lanes";
-        writer.WriteLine("// Eight rows at a time, one row per vector lane; then the rows left over, one at a time.");
-        writer.OpenBlock($"if ({Accelerated} && rows >= {Lanes})");
+        string x = input + "Lanes";
+        string z = layer.Z + "Lanes";
+        writer.WriteLine($"// Rows 0 to {LaneRows} eight at a time, one row per vector lane; then the rows left over, one at a time.");
+        writer.OpenBlock($"if ({LaneRows} > 0)");
         DeclareWeightLanes(writer, layer, bias);
         DeclareLanes(writer, x, fanIn);
         DeclareLanes(writer, z, n);
-        writer.OpenBlock($"for (int row = 0; row + {Lanes} <= rows; row += {Lanes})");
-        writer.WriteLine($"{Kernels}.Gather({input}.Slice(row * {fanIn}, {Lanes * fanIn}), {fanIn}, {x});");
+        writer.OpenBlock($"for (int row = 0; row < {LaneRows}; row += {Lanes})");
+        writer.WriteLine($"{Kernels}.Gather({Tile(input, fanIn)}, {fanIn}, {x});");
         for (int j = 0; j < n; j++)
         {
-            var terms = Enumerable.Range(0, fanIn).Select(k => $"({x}[{k}] * {layer.W}Lanes[{(k * n) + j}])").ToList();
-            if (bias)
-            {
-                terms.Insert(0, $"{layer.B}Lanes[{j}]");
-            }
-
-            writer.WriteLine($"{z}[{j}] = {string.Join(" + ", terms)};");
+            writer.WriteLine($"{z}[{j}] = {SumSyntax.ForwardSum(layer, j, bias, x, layer.W + "Lanes", layer.B + "Lanes")};");
         }
 
-        writer.WriteLine($"{Kernels}.Scatter({z}, {n}, {layer.Z}.Slice(row * {n}, {Lanes * n}));");
+        writer.WriteLine($"{Kernels}.Scatter({z}, {n}, {Tile(layer.Z, n)});");
         writer.CloseBlock();
         writer.CloseBlock();
         writer.WriteLine();
@@ -64,13 +54,12 @@ internal static class LaneKernelEmitter
     {
         int n = layer.FanOut;
         int fanIn = layer.FanIn;
-        string a = $"a{layer.Index}Lanes";
-        string dz = $"{layer.DZ}Lanes";
+        string a = input + "Lanes";
+        string dz = layer.DZ + "Lanes";
         string sums = $"g{layer.Index}Lanes";
-        string da = $"da{layer.Index}Lanes";
-        int sumCount = layer.WeightCount + (bias ? n : 0);
-        writer.WriteLine($"// Eight rows at a time, one row per vector lane: dW{(bias ? " and db" : string.Empty)} as per-lane sums, added in after the last tile.");
-        writer.OpenBlock($"if ({Accelerated} && rows >= {Lanes})");
+        string da = $"da{layer.Index - 1}Lanes";
+        writer.WriteLine($"// Rows 0 to {LaneRows} eight at a time, one row per vector lane: dW{(bias ? " and db" : string.Empty)} as per-lane sums, added in after the last tile.");
+        writer.OpenBlock($"if ({LaneRows} > 0)");
         if (inputGradient is not null)
         {
             DeclareWeightLanes(writer, layer, bias: false);
@@ -78,41 +67,25 @@ internal static class LaneKernelEmitter
 
         DeclareLanes(writer, a, fanIn);
         DeclareLanes(writer, dz, n);
-        DeclareLanes(writer, sums, sumCount);
+        DeclareLanes(writer, sums, layer.WeightCount + (bias ? n : 0));
         writer.WriteLine($"{sums}.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]");
         if (inputGradient is not null)
         {
             DeclareLanes(writer, da, fanIn);
         }
 
-        writer.OpenBlock($"for (int row = 0; row + {Lanes} <= rows; row += {Lanes})");
-        writer.WriteLine($"{Kernels}.Gather({input}.Slice(row * {fanIn}, {Lanes * fanIn}), {fanIn}, {a});");
-        writer.WriteLine($"{Kernels}.Gather({layer.DZ}.Slice(row * {n}, {Lanes * n}), {n}, {dz});");
-        for (int k = 0; k < fanIn; k++)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                writer.WriteLine($"{sums}[{(k * n) + j}] += {a}[{k}] * {dz}[{j}];");
-            }
-        }
-
-        if (bias)
-        {
-            for (int j = 0; j < n; j++)
-            {
-                writer.WriteLine($"{sums}[{layer.WeightCount + j}] += {dz}[{j}];");
-            }
-        }
-
+        writer.OpenBlock($"for (int row = 0; row < {LaneRows}; row += {Lanes})");
+        writer.WriteLine($"{Kernels}.Gather({Tile(input, fanIn)}, {fanIn}, {a});");
+        writer.WriteLine($"{Kernels}.Gather({Tile(layer.DZ, n)}, {n}, {dz});");
+        SumSyntax.EmitGradientSums(writer, layer, a, dz, sums, bias ? sums : null, biasStart: layer.WeightCount);
         if (inputGradient is not null)
         {
             for (int k = 0; k < fanIn; k++)
             {
-                string[] terms = Enumerable.Range(0, n).Select(j => $"({layer.W}Lanes[{(k * n) + j}] * {dz}[{j}])").ToArray();
-                writer.WriteLine($"{da}[{k}] = {string.Join(" + ", terms)};");
+                writer.WriteLine($"{da}[{k}] = {SumSyntax.InputGradientSum(layer, k, layer.W + "Lanes", dz)};");
             }
 
-            writer.WriteLine($"{Kernels}.Scatter({da}, {fanIn}, {inputGradient}.Slice(row * {fanIn}, {Lanes * fanIn}));");
+            writer.WriteLine($"{Kernels}.Scatter({da}, {fanIn}, {Tile(inputGradient, fanIn)});");
         }
 
         writer.CloseBlock();
@@ -141,4 +114,7 @@ internal static class LaneKernelEmitter
 
     private static void DeclareLanes(SourceWriter writer, string name, int count) =>
         writer.WriteLine($"global::System.Span<{Vector}<float>> {name} = stackalloc {Vector}<float>[{count}];");
+
+    // The eight rows of a tile starting at row.
+    private static string Tile(string span, int width) => $"{span}.Slice({SumSyntax.Times("row", width)}, {Lanes * width})";
 }

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.Linq;
 using Backprop.Generator.Model;
+using Backprop.Generator.Planning;
 
 namespace Backprop.Generator.Emitter;
 
@@ -28,9 +29,9 @@ internal static class NetworkEmitter
             writer.OpenBlock($"partial {containing.Keyword} {containing.Name}");
         }
 
-        writer.WriteLine($"// Network {plan.DescribeShape()}, {spec.Loss} loss, {plan.Element.Keyword}: {plan.ParameterCount} parameters.");
+        writer.WriteLine($"// Network {plan.DescribeShape()}, {spec.Loss} loss, {ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}: {plan.ParameterCount} parameters.");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Backprop.Gen\", \"{GeneratorVersion}\")]");
-        writer.OpenBlock($"partial {spec.Keyword} {spec.TypeName} : global::Backprop.INetwork<{spec.FullyQualifiedName}, {plan.Element.Keyword}>");
+        writer.OpenBlock($"partial {spec.Keyword} {spec.TypeName} : global::Backprop.INetwork<{spec.FullyQualifiedName}, {ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}>");
         EmitConstants(writer, plan);
         writer.WriteLine();
         EmitShapeMembers(writer, plan);
@@ -39,11 +40,7 @@ internal static class NetworkEmitter
         writer.WriteLine();
         BatchMethodEmitter.EmitAll(writer, plan);
         writer.WriteLine();
-        PassEmitter.EmitForward(writer, plan);
-        writer.WriteLine();
-        PassEmitter.EmitLossSum(writer, plan);
-        writer.WriteLine();
-        PassEmitter.EmitBackward(writer, plan);
+        PassEmitter.EmitPassesStruct(writer, plan);
         writer.CloseBlock();
 
         for (int i = 0; i < spec.ContainingTypes.Length; i++)
@@ -108,7 +105,7 @@ internal static class NetworkEmitter
     private static void EmitShapeMembers(SourceWriter writer, NetworkPlan plan)
     {
         NetworkSpec spec = plan.Spec;
-        string self = $"global::Backprop.INetwork<{spec.FullyQualifiedName}, {plan.Element.Keyword}>";
+        string self = $"global::Backprop.INetwork<{spec.FullyQualifiedName}, {ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}>";
         string sizes = string.Join(", ", spec.Layers.Select(size => size.ToString(CultureInfo.InvariantCulture)));
         string activations = string.Join(", ", spec.Activations.Select(activation => "global::Backprop.Activation." + activation));
 
@@ -133,7 +130,7 @@ internal static class NetworkEmitter
         writer.WriteLine($"new global::Backprop.Activation[] {{ {activations} }},");
         writer.WriteLine($"global::Backprop.LossFunction.{spec.Loss},");
         writer.WriteLine($"hasBias: {(spec.Bias ? "true" : "false")},");
-        writer.WriteLine($"typeof({plan.Element.Keyword}));");
+        writer.WriteLine($"typeof({ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}));");
         writer.Unindent();
         writer.WriteLine();
         writer.WriteLine($"static int {self}.InputSize => InputSize;");
@@ -145,7 +142,7 @@ internal static class NetworkEmitter
 
     private static void EmitParameters(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = plan.Element;
+        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
         bool embedded = plan.Spec.EmbeddedParameters.Length > 0;
         if (embedded)
         {
@@ -199,7 +196,7 @@ internal static class NetworkEmitter
     // assembly's data (no allocation, no I/O); each instance copies it once.
     private static void EmitEmbeddedParameters(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = plan.Element;
+        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
         bool single = t.Keyword == "float";
         writer.WriteLine($"// Parameters baked in at build time from {plan.Spec.Weights}.");
         writer.WriteLine($"private readonly {t.Keyword}[] _parameters = EmbeddedParameters.ToArray();");

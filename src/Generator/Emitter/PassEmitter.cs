@@ -1,24 +1,60 @@
 using Backprop.Generator.Model;
+using Backprop.Generator.Planning;
 
 namespace Backprop.Generator.Emitter;
 
 /// <summary>
-/// Writes the private per-block passes: <c>Forward</c>, <c>LossSum</c> and <c>Backward</c>, unrolled layer by layer
-/// with every size a constant. The public members split a batch into blocks of rows and call these.
+/// Writes the per-block passes, <c>Forward</c>, <c>LossSum</c> and <c>Backward</c>, unrolled layer by layer with every
+/// size a constant, on a private struct that implements <c>Backprop.Kernels.INetworkPasses</c>. The public members hand
+/// that struct to <c>Backprop.Kernels.NetworkBatch</c>, which checks the spans and runs a batch block by block.
 /// </summary>
 internal static class PassEmitter
 {
-    private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
+    public const string StructName = "Passes";
 
-    public static void EmitForward(SourceWriter writer, NetworkPlan plan)
+    private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
+    private const string LossKernels = "global::Backprop.Kernels.LossKernels";
+
+    public static void EmitPassesStruct(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = plan.Element;
+        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
+        string passes = $"global::Backprop.Kernels.INetworkPasses<{t.Keyword}>";
+        bool squaredError = plan.Spec.Loss == LossFunction.MeanSquaredError;
+        writer.WriteLine("// The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this");
+        writer.WriteLine("// network alone, with direct calls to these methods.");
+        writer.OpenBlock($"private readonly struct {StructName} : {passes}");
+        writer.WriteLine($"static int {passes}.InputSize => InputSize;");
+        writer.WriteLine($"static int {passes}.OutputSize => OutputSize;");
+        writer.WriteLine($"static int {passes}.ParameterCount => ParameterCount;");
+        writer.WriteLine($"static int {passes}.BlockRows => BlockRows;");
+        writer.WriteLine($"static int {passes}.ForwardWorkspaceLength => ForwardWorkspaceLength;");
+        writer.WriteLine($"static int {passes}.GradientWorkspaceLength => GradientWorkspaceLength;");
+        writer.WriteLine($"static int {passes}.OutputOffset => A{plan.Output.Index}Offset;");
+        writer.WriteLine(squaredError
+            ? $"static double {passes}.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)"
+            : $"static double {passes}.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y");
+        writer.WriteLine();
+        EmitForward(writer, plan, t);
+        writer.WriteLine();
+        EmitLossSum(writer, plan, t);
+        writer.WriteLine();
+        EmitBackward(writer, plan, t);
+        writer.CloseBlock();
+    }
+
+    private static void EmitForward(SourceWriter writer, NetworkPlan plan, ElementTypeSyntax t)
+    {
         writer.WriteLine("// Forward pass over one block of rows: leaves Z and A of every layer in the buffer.");
-        writer.OpenBlock($"private static void Forward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, int rows, {t.Span} buffer)");
+        writer.OpenBlock($"public static void Forward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, int rows, {t.Span} buffer)");
+        if (plan.ForwardUsesLanes)
+        {
+            EmitLaneRows(writer);
+        }
+
         string input = "inputs";
         foreach (LayerPlan layer in plan.Layers)
         {
-            if (layer.Index > 1)
+            if (layer.Index > 1 || plan.ForwardUsesLanes)
             {
                 writer.WriteLine();
             }
@@ -30,17 +66,11 @@ internal static class PassEmitter
                 writer.WriteLine($"var {layer.B} = parameters.Slice(B{layer.Index}Offset, {layer.FanOut});");
             }
 
-            writer.WriteLine($"var {layer.Z} = buffer.Slice(Z{layer.Index}Offset, rows * {layer.FanOut});");
-            if (layer.Activation == Activation.Identity)
-            {
-                writer.WriteLine($"var {layer.A} = {layer.Z};");
-            }
-            else
-            {
-                writer.WriteLine($"var {layer.A} = buffer.Slice(A{layer.Index}Offset, rows * {layer.FanOut});");
-            }
-
-            LayerKernels.EmitForwardProduct(writer, layer, input, plan.Spec.Bias, plan.Element == ElementTypeSyntax.Single);
+            writer.WriteLine($"var {layer.Z} = {BlockSlice($"Z{layer.Index}Offset", layer.FanOut)};");
+            writer.WriteLine(layer.Activation == Activation.Identity
+                ? $"var {layer.A} = {layer.Z};"
+                : $"var {layer.A} = {BlockSlice($"A{layer.Index}Offset", layer.FanOut)};");
+            ProductEmitter.EmitForward(writer, layer, input, plan.Spec.Bias);
             ActivationSyntax.EmitForward(writer, layer, t);
             input = layer.A;
         }
@@ -48,61 +78,59 @@ internal static class PassEmitter
         writer.CloseBlock();
     }
 
-    public static void EmitLossSum(SourceWriter writer, NetworkPlan plan)
+    private static void EmitLossSum(SourceWriter writer, NetworkPlan plan, ElementTypeSyntax t)
     {
-        ElementTypeSyntax t = plan.Element;
         LayerPlan output = plan.Output;
-        writer.WriteLine("// The block's loss summed over its rows; the caller divides the batch total by m once.");
-        writer.OpenBlock($"private static double LossSum({t.ReadOnlySpan} buffer, {t.ReadOnlySpan} targets, int rows)");
+        writer.WriteLine("// The block's loss summed over its rows; NetworkBatch divides the batch total by m once.");
+        writer.OpenBlock($"public static double LossSum({t.ReadOnlySpan} buffer, {t.ReadOnlySpan} targets, int rows)");
+        string logits = BlockSlice($"Z{output.Index}Offset", output.FanOut);
         switch (plan.Spec.Loss)
         {
             case LossFunction.BinaryCrossEntropy:
                 writer.WriteLine($"// Binary cross-entropy from the logits Z{output.Index}: stable for every finite input.");
-                writer.WriteLine($"return global::Backprop.Kernels.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut}), targets);");
+                writer.WriteLine($"return {LossKernels}.SigmoidCrossEntropySum({logits}, targets);");
                 break;
             case LossFunction.CrossEntropy:
                 writer.WriteLine($"// Cross-entropy from the logits Z{output.Index} with log-sum-exp: stable for every finite input.");
-                writer.WriteLine($"return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut}), targets, {output.FanOut});");
+                writer.WriteLine($"return {LossKernels}.SoftmaxCrossEntropySum({logits}, targets, {output.FanOut});");
                 break;
             default:
                 writer.WriteLine($"// Squared error: sum of (A{output.Index} - Y)^2.");
-                writer.WriteLine($"return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A{output.Index}Offset, rows * {output.FanOut}), targets);");
+                writer.WriteLine($"return {LossKernels}.SquaredErrorSum({BlockSlice($"A{output.Index}Offset", output.FanOut)}, targets);");
                 break;
         }
 
         writer.CloseBlock();
     }
 
-    public static void EmitBackward(SourceWriter writer, NetworkPlan plan)
+    private static void EmitBackward(SourceWriter writer, NetworkPlan plan, ElementTypeSyntax t)
     {
-        ElementTypeSyntax t = plan.Element;
         LayerPlan output = plan.Output;
         bool bias = plan.Spec.Bias;
         writer.WriteLine("// Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.");
-        writer.OpenBlock($"private static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
+        writer.OpenBlock($"public static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
+        if (plan.BackwardUsesLanes)
+        {
+            EmitLaneRows(writer);
+            writer.WriteLine();
+        }
 
+        writer.WriteLine(plan.Spec.Loss == LossFunction.MeanSquaredError
+            ? $"// Mean squared error: dA{output.Index} = (2/m) (A{output.Index} - Y); outputScale is 2/m."
+            : $"// {(plan.Spec.Loss == LossFunction.CrossEntropy ? "Softmax with cross-entropy" : "Sigmoid with binary cross-entropy")}, fused: dZ{output.Index} = (1/m) (A{output.Index} - Y); outputScale is 1/m.");
+        writer.WriteLine($"var {output.A} = {BlockSlice($"A{output.Index}Offset", output.FanOut)};");
+        writer.WriteLine($"var {output.DZ} = {BlockSlice(NetworkPlan.DeltaOffsetName(output.DeltaBuffer), output.FanOut)};");
+        writer.WriteLine($"{Tensor}.Subtract({output.A}, targets, {output.DZ});");
+        writer.WriteLine($"{Tensor}.Multiply({output.DZ}, outputScale, {output.DZ});");
         if (plan.Spec.Loss == LossFunction.MeanSquaredError)
         {
-            writer.WriteLine($"// Mean squared error: dA{output.Index} = (2/m) (A{output.Index} - Y); outputScale is 2/m.");
-            EmitOutputSlices(writer, output);
-            writer.WriteLine($"{Tensor}.Subtract({output.A}, targets, {output.DZ});");
-            writer.WriteLine($"{Tensor}.Multiply({output.DZ}, outputScale, {output.DZ});");
-            ActivationSyntax.EmitBackward(writer, output, $"buffer.Slice(Z{output.Index}Offset, rows * {output.FanOut})", output.A);
-        }
-        else
-        {
-            string pair = plan.Spec.Loss == LossFunction.CrossEntropy ? "Softmax with cross-entropy" : "Sigmoid with binary cross-entropy";
-            writer.WriteLine($"// {pair}, fused: dZ{output.Index} = (1/m) (A{output.Index} - Y); outputScale is 1/m.");
-            EmitOutputSlices(writer, output);
-            writer.WriteLine($"{Tensor}.Subtract({output.A}, targets, {output.DZ});");
-            writer.WriteLine($"{Tensor}.Multiply({output.DZ}, outputScale, {output.DZ});");
+            ActivationSyntax.EmitBackward(writer, output, BlockSlice($"Z{output.Index}Offset", output.FanOut), output.A);
         }
 
         for (int i = plan.Layers.Count - 1; i >= 0; i--)
         {
             LayerPlan layer = plan.Layers[i];
             LayerPlan? previous = i > 0 ? plan.Layers[i - 1] : null;
-            string input = previous is null ? "inputs" : previous.A;
             writer.WriteLine();
             string products = $"dW{layer.Index} += A{layer.Index - 1}^T dZ{layer.Index}"
                 + (bias ? $", db{layer.Index} += column sums of dZ{layer.Index}" : string.Empty)
@@ -121,23 +149,23 @@ internal static class PassEmitter
 
             if (previous is not null)
             {
-                writer.WriteLine($"var {previous.A} = buffer.Slice(A{previous.Index}Offset, rows * {previous.FanOut});");
-                writer.WriteLine($"var {previous.DZ} = buffer.Slice({NetworkPlan.DeltaOffsetName(previous.DeltaBuffer)}, rows * {previous.FanOut});");
+                writer.WriteLine($"var {previous.A} = {BlockSlice($"A{previous.Index}Offset", previous.FanOut)};");
+                writer.WriteLine($"var {previous.DZ} = {BlockSlice(NetworkPlan.DeltaOffsetName(previous.DeltaBuffer), previous.FanOut)};");
             }
 
-            LayerKernels.EmitBackwardProducts(writer, layer, input, bias, previous?.DZ, plan.Element == ElementTypeSyntax.Single, plan.BlockRows);
+            ProductEmitter.EmitBackward(writer, layer, previous?.A ?? "inputs", bias, previous?.DZ);
             if (previous is not null)
             {
-                ActivationSyntax.EmitBackward(writer, previous, $"buffer.Slice(Z{previous.Index}Offset, rows * {previous.FanOut})", previous.A);
+                ActivationSyntax.EmitBackward(writer, previous, BlockSlice($"Z{previous.Index}Offset", previous.FanOut), previous.A);
             }
         }
 
         writer.CloseBlock();
     }
 
-    private static void EmitOutputSlices(SourceWriter writer, LayerPlan output)
-    {
-        writer.WriteLine($"var {output.A} = buffer.Slice(A{output.Index}Offset, rows * {output.FanOut});");
-        writer.WriteLine($"var {output.DZ} = buffer.Slice({NetworkPlan.DeltaOffsetName(output.DeltaBuffer)}, rows * {output.FanOut});");
-    }
+    private static void EmitLaneRows(SourceWriter writer) =>
+        writer.WriteLine($"int {ProductEmitter.LaneRows} = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes");
+
+    // The block's rows of a layer's values in the workspace: rows * width values from the named offset.
+    private static string BlockSlice(string offset, int width) => $"buffer.Slice({offset}, {SumSyntax.Times("rows", width)})";
 }

@@ -16,6 +16,16 @@ public static class LaneKernels
     /// <summary>The number of rows in a tile: the float lanes of a 256-bit vector.</summary>
     public const int Lanes = KernelGeometry.Lanes;
 
+    /// <summary>
+    /// The rows of a block that run as whole tiles: <paramref name="rows"/> rounded down to a multiple of
+    /// <see cref="Lanes"/>, or 0 without 256-bit vector hardware (where <see cref="Vector256{T}"/> is emulated in software
+    /// and every row runs the one-row code).
+    /// </summary>
+    /// <param name="rows">The block's row count.</param>
+    /// <returns>The number of leading rows to run in tiles; the rest run one at a time.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TiledRows(int rows) => Vector256.IsHardwareAccelerated ? rows - (rows % Lanes) : 0;
+
     /// <summary>Loads column <c>k</c> of an 8-row tile into <c>columns[k]</c>, row <c>i</c> into lane <c>i</c>.</summary>
     /// <param name="tile">Eight consecutive rows of <paramref name="width"/> values.</param>
     /// <param name="width">The values per row.</param>

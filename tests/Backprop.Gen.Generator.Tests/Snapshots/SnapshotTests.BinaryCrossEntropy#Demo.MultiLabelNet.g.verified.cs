@@ -108,21 +108,8 @@ namespace Demo
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                buffer.Slice(A2Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-            }
-        }
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs, workspace);
 
         /// <summary>
         /// Computes the BinaryCrossEntropy loss averaged over k &gt;= 1 examples. Safe to call from many threads at once
@@ -141,23 +128,8 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            double lossSum = 0;
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-            }
-
-            return (float)(lossSum / rows);
-        }
+        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Loss<Passes, float>(_parameters, inputs, targets, workspace);
 
         /// <summary>
         /// Computes the BinaryCrossEntropy loss over k &gt;= 1 examples and its gradient with respect to every parameter
@@ -179,337 +151,332 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
+        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Gradient<Passes, float>(_parameters, inputs, targets, gradient, workspace);
+
+        // The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this
+        // network alone, with direct calls to these methods.
+        private readonly struct Passes : global::Backprop.Kernels.INetworkPasses<float>
         {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
+            static int global::Backprop.Kernels.INetworkPasses<float>.InputSize => InputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputSize => OutputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ParameterCount => ParameterCount;
+            static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+            static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y
 
-            var buffer = workspace.GetSpan(GradientWorkspaceLength);
-            // d loss / d output of the batch mean: 1/m for the fused output and loss.
-            var outputScale = (float)(1.0 / rows);
-            double lossSum = 0;
-            gradient.Clear();
-            for (int start = 0; start < rows; start += BlockRows)
+            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
             {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-                var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-                Forward(_parameters, blockInputs, count, buffer);
-                lossSum += LossSum(buffer, blockTargets, count);
-                Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
-            }
+                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 
-            return (float)(lossSum / rows);
-        }
-
-        // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-        private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-        {
-            // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
-            var w1 = parameters.Slice(W1Offset, 35);
-            var b1 = parameters.Slice(B1Offset, 7);
-            var z1 = buffer.Slice(Z1Offset, rows * 7);
-            var a1 = buffer.Slice(A1Offset, rows * 7);
-            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[35];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                for (int row = 0; row + 8 <= rows; row += 8)
+                // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var w1 = parameters.Slice(W1Offset, 35);
+                var b1 = parameters.Slice(B1Offset, 7);
+                var z1 = buffer.Slice(Z1Offset, rows * 7);
+                var a1 = buffer.Slice(A1Offset, rows * 7);
+                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+                if (laneRows > 0)
                 {
-                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, x1Lanes);
-                    z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[7]) + (x1Lanes[2] * w1Lanes[14]) + (x1Lanes[3] * w1Lanes[21]) + (x1Lanes[4] * w1Lanes[28]);
-                    z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[8]) + (x1Lanes[2] * w1Lanes[15]) + (x1Lanes[3] * w1Lanes[22]) + (x1Lanes[4] * w1Lanes[29]);
-                    z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[9]) + (x1Lanes[2] * w1Lanes[16]) + (x1Lanes[3] * w1Lanes[23]) + (x1Lanes[4] * w1Lanes[30]);
-                    z1Lanes[3] = b1Lanes[3] + (x1Lanes[0] * w1Lanes[3]) + (x1Lanes[1] * w1Lanes[10]) + (x1Lanes[2] * w1Lanes[17]) + (x1Lanes[3] * w1Lanes[24]) + (x1Lanes[4] * w1Lanes[31]);
-                    z1Lanes[4] = b1Lanes[4] + (x1Lanes[0] * w1Lanes[4]) + (x1Lanes[1] * w1Lanes[11]) + (x1Lanes[2] * w1Lanes[18]) + (x1Lanes[3] * w1Lanes[25]) + (x1Lanes[4] * w1Lanes[32]);
-                    z1Lanes[5] = b1Lanes[5] + (x1Lanes[0] * w1Lanes[5]) + (x1Lanes[1] * w1Lanes[12]) + (x1Lanes[2] * w1Lanes[19]) + (x1Lanes[3] * w1Lanes[26]) + (x1Lanes[4] * w1Lanes[33]);
-                    z1Lanes[6] = b1Lanes[6] + (x1Lanes[0] * w1Lanes[6]) + (x1Lanes[1] * w1Lanes[13]) + (x1Lanes[2] * w1Lanes[20]) + (x1Lanes[3] * w1Lanes[27]) + (x1Lanes[4] * w1Lanes[34]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 7, z1.Slice(row * 7, 56));
-                }
-            }
-
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var x = inputs.Slice(row * 5, 5);
-                var z = z1.Slice(row * 7, 7);
-                z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[7]) + (x[2] * w1[14]) + (x[3] * w1[21]) + (x[4] * w1[28]);
-                z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[8]) + (x[2] * w1[15]) + (x[3] * w1[22]) + (x[4] * w1[29]);
-                z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[9]) + (x[2] * w1[16]) + (x[3] * w1[23]) + (x[4] * w1[30]);
-                z[3] = b1[3] + (x[0] * w1[3]) + (x[1] * w1[10]) + (x[2] * w1[17]) + (x[3] * w1[24]) + (x[4] * w1[31]);
-                z[4] = b1[4] + (x[0] * w1[4]) + (x[1] * w1[11]) + (x[2] * w1[18]) + (x[3] * w1[25]) + (x[4] * w1[32]);
-                z[5] = b1[5] + (x[0] * w1[5]) + (x[1] * w1[12]) + (x[2] * w1[19]) + (x[3] * w1[26]) + (x[4] * w1[33]);
-                z[6] = b1[6] + (x[0] * w1[6]) + (x[1] * w1[13]) + (x[2] * w1[20]) + (x[3] * w1[27]) + (x[4] * w1[34]);
-            }
-
-            global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
-
-            // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
-            var w2 = parameters.Slice(W2Offset, 21);
-            var b2 = parameters.Slice(B2Offset, 3);
-            var z2 = buffer.Slice(Z2Offset, rows * 3);
-            var a2 = buffer.Slice(A2Offset, rows * 3);
-            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                for (int row = 0; row + 8 <= rows; row += 8)
-                {
-                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, x2Lanes);
-                    z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[3]) + (x2Lanes[2] * w2Lanes[6]) + (x2Lanes[3] * w2Lanes[9]) + (x2Lanes[4] * w2Lanes[12]) + (x2Lanes[5] * w2Lanes[15]) + (x2Lanes[6] * w2Lanes[18]);
-                    z2Lanes[1] = b2Lanes[1] + (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[4]) + (x2Lanes[2] * w2Lanes[7]) + (x2Lanes[3] * w2Lanes[10]) + (x2Lanes[4] * w2Lanes[13]) + (x2Lanes[5] * w2Lanes[16]) + (x2Lanes[6] * w2Lanes[19]);
-                    z2Lanes[2] = b2Lanes[2] + (x2Lanes[0] * w2Lanes[2]) + (x2Lanes[1] * w2Lanes[5]) + (x2Lanes[2] * w2Lanes[8]) + (x2Lanes[3] * w2Lanes[11]) + (x2Lanes[4] * w2Lanes[14]) + (x2Lanes[5] * w2Lanes[17]) + (x2Lanes[6] * w2Lanes[20]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
-                }
-            }
-
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var x = a1.Slice(row * 7, 7);
-                var z = z2.Slice(row * 3, 3);
-                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[3]) + (x[2] * w2[6]) + (x[3] * w2[9]) + (x[4] * w2[12]) + (x[5] * w2[15]) + (x[6] * w2[18]);
-                z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[4]) + (x[2] * w2[7]) + (x[3] * w2[10]) + (x[4] * w2[13]) + (x[5] * w2[16]) + (x[6] * w2[19]);
-                z[2] = b2[2] + (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]) + (x[6] * w2[20]);
-            }
-
-            global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
-        }
-
-        // The block's loss summed over its rows; the caller divides the batch total by m once.
-        private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
-        {
-            // Binary cross-entropy from the logits Z2: stable for every finite input.
-            return global::Backprop.Kernels.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z2Offset, rows * 3), targets);
-        }
-
-        // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-        private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
-        {
-            // Sigmoid with binary cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
-            var a2 = buffer.Slice(A2Offset, rows * 3);
-            var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 3);
-            global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-            global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
-
-            // Layer 2: 7 -> 3, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-            var w2 = parameters.Slice(W2Offset, 21);
-            var gw2 = gradient.Slice(W2Offset, 21);
-            var gb2 = gradient.Slice(B2Offset, 3);
-            var a1 = buffer.Slice(A1Offset, rows * 7);
-            var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 7);
-            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                for (int row = 0; row + 8 <= rows; row += 8)
-                {
-                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a2Lanes);
-                    global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
-                    g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
-                    g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
-                    g2Lanes[2] += a2Lanes[0] * dz2Lanes[2];
-                    g2Lanes[3] += a2Lanes[1] * dz2Lanes[0];
-                    g2Lanes[4] += a2Lanes[1] * dz2Lanes[1];
-                    g2Lanes[5] += a2Lanes[1] * dz2Lanes[2];
-                    g2Lanes[6] += a2Lanes[2] * dz2Lanes[0];
-                    g2Lanes[7] += a2Lanes[2] * dz2Lanes[1];
-                    g2Lanes[8] += a2Lanes[2] * dz2Lanes[2];
-                    g2Lanes[9] += a2Lanes[3] * dz2Lanes[0];
-                    g2Lanes[10] += a2Lanes[3] * dz2Lanes[1];
-                    g2Lanes[11] += a2Lanes[3] * dz2Lanes[2];
-                    g2Lanes[12] += a2Lanes[4] * dz2Lanes[0];
-                    g2Lanes[13] += a2Lanes[4] * dz2Lanes[1];
-                    g2Lanes[14] += a2Lanes[4] * dz2Lanes[2];
-                    g2Lanes[15] += a2Lanes[5] * dz2Lanes[0];
-                    g2Lanes[16] += a2Lanes[5] * dz2Lanes[1];
-                    g2Lanes[17] += a2Lanes[5] * dz2Lanes[2];
-                    g2Lanes[18] += a2Lanes[6] * dz2Lanes[0];
-                    g2Lanes[19] += a2Lanes[6] * dz2Lanes[1];
-                    g2Lanes[20] += a2Lanes[6] * dz2Lanes[2];
-                    g2Lanes[21] += dz2Lanes[0];
-                    g2Lanes[22] += dz2Lanes[1];
-                    g2Lanes[23] += dz2Lanes[2];
-                    da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]) + (w2Lanes[2] * dz2Lanes[2]);
-                    da2Lanes[1] = (w2Lanes[3] * dz2Lanes[0]) + (w2Lanes[4] * dz2Lanes[1]) + (w2Lanes[5] * dz2Lanes[2]);
-                    da2Lanes[2] = (w2Lanes[6] * dz2Lanes[0]) + (w2Lanes[7] * dz2Lanes[1]) + (w2Lanes[8] * dz2Lanes[2]);
-                    da2Lanes[3] = (w2Lanes[9] * dz2Lanes[0]) + (w2Lanes[10] * dz2Lanes[1]) + (w2Lanes[11] * dz2Lanes[2]);
-                    da2Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
-                    da2Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
-                    da2Lanes[6] = (w2Lanes[18] * dz2Lanes[0]) + (w2Lanes[19] * dz2Lanes[1]) + (w2Lanes[20] * dz2Lanes[2]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 7, dz1.Slice(row * 7, 56));
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[35];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, inputsLanes);
+                        z1Lanes[0] = b1Lanes[0] + (inputsLanes[0] * w1Lanes[0]) + (inputsLanes[1] * w1Lanes[7]) + (inputsLanes[2] * w1Lanes[14]) + (inputsLanes[3] * w1Lanes[21]) + (inputsLanes[4] * w1Lanes[28]);
+                        z1Lanes[1] = b1Lanes[1] + (inputsLanes[0] * w1Lanes[1]) + (inputsLanes[1] * w1Lanes[8]) + (inputsLanes[2] * w1Lanes[15]) + (inputsLanes[3] * w1Lanes[22]) + (inputsLanes[4] * w1Lanes[29]);
+                        z1Lanes[2] = b1Lanes[2] + (inputsLanes[0] * w1Lanes[2]) + (inputsLanes[1] * w1Lanes[9]) + (inputsLanes[2] * w1Lanes[16]) + (inputsLanes[3] * w1Lanes[23]) + (inputsLanes[4] * w1Lanes[30]);
+                        z1Lanes[3] = b1Lanes[3] + (inputsLanes[0] * w1Lanes[3]) + (inputsLanes[1] * w1Lanes[10]) + (inputsLanes[2] * w1Lanes[17]) + (inputsLanes[3] * w1Lanes[24]) + (inputsLanes[4] * w1Lanes[31]);
+                        z1Lanes[4] = b1Lanes[4] + (inputsLanes[0] * w1Lanes[4]) + (inputsLanes[1] * w1Lanes[11]) + (inputsLanes[2] * w1Lanes[18]) + (inputsLanes[3] * w1Lanes[25]) + (inputsLanes[4] * w1Lanes[32]);
+                        z1Lanes[5] = b1Lanes[5] + (inputsLanes[0] * w1Lanes[5]) + (inputsLanes[1] * w1Lanes[12]) + (inputsLanes[2] * w1Lanes[19]) + (inputsLanes[3] * w1Lanes[26]) + (inputsLanes[4] * w1Lanes[33]);
+                        z1Lanes[6] = b1Lanes[6] + (inputsLanes[0] * w1Lanes[6]) + (inputsLanes[1] * w1Lanes[13]) + (inputsLanes[2] * w1Lanes[20]) + (inputsLanes[3] * w1Lanes[27]) + (inputsLanes[4] * w1Lanes[34]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 7, z1.Slice(row * 7, 56));
+                    }
                 }
 
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 21), gw2);
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
-            }
-
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var a = a1.Slice(row * 7, 7);
-                var dz = dz2.Slice(row * 3, 3);
-                gw2[0] += a[0] * dz[0];
-                gw2[1] += a[0] * dz[1];
-                gw2[2] += a[0] * dz[2];
-                gw2[3] += a[1] * dz[0];
-                gw2[4] += a[1] * dz[1];
-                gw2[5] += a[1] * dz[2];
-                gw2[6] += a[2] * dz[0];
-                gw2[7] += a[2] * dz[1];
-                gw2[8] += a[2] * dz[2];
-                gw2[9] += a[3] * dz[0];
-                gw2[10] += a[3] * dz[1];
-                gw2[11] += a[3] * dz[2];
-                gw2[12] += a[4] * dz[0];
-                gw2[13] += a[4] * dz[1];
-                gw2[14] += a[4] * dz[2];
-                gw2[15] += a[5] * dz[0];
-                gw2[16] += a[5] * dz[1];
-                gw2[17] += a[5] * dz[2];
-                gw2[18] += a[6] * dz[0];
-                gw2[19] += a[6] * dz[1];
-                gw2[20] += a[6] * dz[2];
-                gb2[0] += dz[0];
-                gb2[1] += dz[1];
-                gb2[2] += dz[2];
-                var da = dz1.Slice(row * 7, 7);
-                da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]) + (w2[2] * dz[2]);
-                da[1] = (w2[3] * dz[0]) + (w2[4] * dz[1]) + (w2[5] * dz[2]);
-                da[2] = (w2[6] * dz[0]) + (w2[7] * dz[1]) + (w2[8] * dz[2]);
-                da[3] = (w2[9] * dz[0]) + (w2[10] * dz[1]) + (w2[11] * dz[2]);
-                da[4] = (w2[12] * dz[0]) + (w2[13] * dz[1]) + (w2[14] * dz[2]);
-                da[5] = (w2[15] * dz[0]) + (w2[16] * dz[1]) + (w2[17] * dz[2]);
-                da[6] = (w2[18] * dz[0]) + (w2[19] * dz[1]) + (w2[20] * dz[2]);
-            }
-
-            // dZ1 = dA1 (*) (1 - A1^2), in place.
-            global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
-
-            // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-            var gw1 = gradient.Slice(W1Offset, 35);
-            var gb1 = gradient.Slice(B1Offset, 7);
-            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[42];
-                g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                for (int row = 0; row + 8 <= rows; row += 8)
+                for (int row = laneRows; row < rows; row++)
                 {
-                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, a1Lanes);
-                    global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 7, 56), 7, dz1Lanes);
-                    g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
-                    g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
-                    g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
-                    g1Lanes[3] += a1Lanes[0] * dz1Lanes[3];
-                    g1Lanes[4] += a1Lanes[0] * dz1Lanes[4];
-                    g1Lanes[5] += a1Lanes[0] * dz1Lanes[5];
-                    g1Lanes[6] += a1Lanes[0] * dz1Lanes[6];
-                    g1Lanes[7] += a1Lanes[1] * dz1Lanes[0];
-                    g1Lanes[8] += a1Lanes[1] * dz1Lanes[1];
-                    g1Lanes[9] += a1Lanes[1] * dz1Lanes[2];
-                    g1Lanes[10] += a1Lanes[1] * dz1Lanes[3];
-                    g1Lanes[11] += a1Lanes[1] * dz1Lanes[4];
-                    g1Lanes[12] += a1Lanes[1] * dz1Lanes[5];
-                    g1Lanes[13] += a1Lanes[1] * dz1Lanes[6];
-                    g1Lanes[14] += a1Lanes[2] * dz1Lanes[0];
-                    g1Lanes[15] += a1Lanes[2] * dz1Lanes[1];
-                    g1Lanes[16] += a1Lanes[2] * dz1Lanes[2];
-                    g1Lanes[17] += a1Lanes[2] * dz1Lanes[3];
-                    g1Lanes[18] += a1Lanes[2] * dz1Lanes[4];
-                    g1Lanes[19] += a1Lanes[2] * dz1Lanes[5];
-                    g1Lanes[20] += a1Lanes[2] * dz1Lanes[6];
-                    g1Lanes[21] += a1Lanes[3] * dz1Lanes[0];
-                    g1Lanes[22] += a1Lanes[3] * dz1Lanes[1];
-                    g1Lanes[23] += a1Lanes[3] * dz1Lanes[2];
-                    g1Lanes[24] += a1Lanes[3] * dz1Lanes[3];
-                    g1Lanes[25] += a1Lanes[3] * dz1Lanes[4];
-                    g1Lanes[26] += a1Lanes[3] * dz1Lanes[5];
-                    g1Lanes[27] += a1Lanes[3] * dz1Lanes[6];
-                    g1Lanes[28] += a1Lanes[4] * dz1Lanes[0];
-                    g1Lanes[29] += a1Lanes[4] * dz1Lanes[1];
-                    g1Lanes[30] += a1Lanes[4] * dz1Lanes[2];
-                    g1Lanes[31] += a1Lanes[4] * dz1Lanes[3];
-                    g1Lanes[32] += a1Lanes[4] * dz1Lanes[4];
-                    g1Lanes[33] += a1Lanes[4] * dz1Lanes[5];
-                    g1Lanes[34] += a1Lanes[4] * dz1Lanes[6];
-                    g1Lanes[35] += dz1Lanes[0];
-                    g1Lanes[36] += dz1Lanes[1];
-                    g1Lanes[37] += dz1Lanes[2];
-                    g1Lanes[38] += dz1Lanes[3];
-                    g1Lanes[39] += dz1Lanes[4];
-                    g1Lanes[40] += dz1Lanes[5];
-                    g1Lanes[41] += dz1Lanes[6];
+                    var x = inputs.Slice(row * 5, 5);
+                    var z = z1.Slice(row * 7, 7);
+                    z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[7]) + (x[2] * w1[14]) + (x[3] * w1[21]) + (x[4] * w1[28]);
+                    z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[8]) + (x[2] * w1[15]) + (x[3] * w1[22]) + (x[4] * w1[29]);
+                    z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[9]) + (x[2] * w1[16]) + (x[3] * w1[23]) + (x[4] * w1[30]);
+                    z[3] = b1[3] + (x[0] * w1[3]) + (x[1] * w1[10]) + (x[2] * w1[17]) + (x[3] * w1[24]) + (x[4] * w1[31]);
+                    z[4] = b1[4] + (x[0] * w1[4]) + (x[1] * w1[11]) + (x[2] * w1[18]) + (x[3] * w1[25]) + (x[4] * w1[32]);
+                    z[5] = b1[5] + (x[0] * w1[5]) + (x[1] * w1[12]) + (x[2] * w1[19]) + (x[3] * w1[26]) + (x[4] * w1[33]);
+                    z[6] = b1[6] + (x[0] * w1[6]) + (x[1] * w1[13]) + (x[2] * w1[20]) + (x[3] * w1[27]) + (x[4] * w1[34]);
                 }
 
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 35), gw1);
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
+                global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
+
+                // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                var w2 = parameters.Slice(W2Offset, 21);
+                var b2 = parameters.Slice(B2Offset, 3);
+                var z2 = buffer.Slice(Z2Offset, rows * 3);
+                var a2 = buffer.Slice(A2Offset, rows * 3);
+                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+                if (laneRows > 0)
+                {
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a1Lanes);
+                        z2Lanes[0] = b2Lanes[0] + (a1Lanes[0] * w2Lanes[0]) + (a1Lanes[1] * w2Lanes[3]) + (a1Lanes[2] * w2Lanes[6]) + (a1Lanes[3] * w2Lanes[9]) + (a1Lanes[4] * w2Lanes[12]) + (a1Lanes[5] * w2Lanes[15]) + (a1Lanes[6] * w2Lanes[18]);
+                        z2Lanes[1] = b2Lanes[1] + (a1Lanes[0] * w2Lanes[1]) + (a1Lanes[1] * w2Lanes[4]) + (a1Lanes[2] * w2Lanes[7]) + (a1Lanes[3] * w2Lanes[10]) + (a1Lanes[4] * w2Lanes[13]) + (a1Lanes[5] * w2Lanes[16]) + (a1Lanes[6] * w2Lanes[19]);
+                        z2Lanes[2] = b2Lanes[2] + (a1Lanes[0] * w2Lanes[2]) + (a1Lanes[1] * w2Lanes[5]) + (a1Lanes[2] * w2Lanes[8]) + (a1Lanes[3] * w2Lanes[11]) + (a1Lanes[4] * w2Lanes[14]) + (a1Lanes[5] * w2Lanes[17]) + (a1Lanes[6] * w2Lanes[20]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
+                    }
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var x = a1.Slice(row * 7, 7);
+                    var z = z2.Slice(row * 3, 3);
+                    z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[3]) + (x[2] * w2[6]) + (x[3] * w2[9]) + (x[4] * w2[12]) + (x[5] * w2[15]) + (x[6] * w2[18]);
+                    z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[4]) + (x[2] * w2[7]) + (x[3] * w2[10]) + (x[4] * w2[13]) + (x[5] * w2[16]) + (x[6] * w2[19]);
+                    z[2] = b2[2] + (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]) + (x[6] * w2[20]);
+                }
+
+                global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
             }
 
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
+            // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
             {
-                var a = inputs.Slice(row * 5, 5);
-                var dz = dz1.Slice(row * 7, 7);
-                gw1[0] += a[0] * dz[0];
-                gw1[1] += a[0] * dz[1];
-                gw1[2] += a[0] * dz[2];
-                gw1[3] += a[0] * dz[3];
-                gw1[4] += a[0] * dz[4];
-                gw1[5] += a[0] * dz[5];
-                gw1[6] += a[0] * dz[6];
-                gw1[7] += a[1] * dz[0];
-                gw1[8] += a[1] * dz[1];
-                gw1[9] += a[1] * dz[2];
-                gw1[10] += a[1] * dz[3];
-                gw1[11] += a[1] * dz[4];
-                gw1[12] += a[1] * dz[5];
-                gw1[13] += a[1] * dz[6];
-                gw1[14] += a[2] * dz[0];
-                gw1[15] += a[2] * dz[1];
-                gw1[16] += a[2] * dz[2];
-                gw1[17] += a[2] * dz[3];
-                gw1[18] += a[2] * dz[4];
-                gw1[19] += a[2] * dz[5];
-                gw1[20] += a[2] * dz[6];
-                gw1[21] += a[3] * dz[0];
-                gw1[22] += a[3] * dz[1];
-                gw1[23] += a[3] * dz[2];
-                gw1[24] += a[3] * dz[3];
-                gw1[25] += a[3] * dz[4];
-                gw1[26] += a[3] * dz[5];
-                gw1[27] += a[3] * dz[6];
-                gw1[28] += a[4] * dz[0];
-                gw1[29] += a[4] * dz[1];
-                gw1[30] += a[4] * dz[2];
-                gw1[31] += a[4] * dz[3];
-                gw1[32] += a[4] * dz[4];
-                gw1[33] += a[4] * dz[5];
-                gw1[34] += a[4] * dz[6];
-                gb1[0] += dz[0];
-                gb1[1] += dz[1];
-                gb1[2] += dz[2];
-                gb1[3] += dz[3];
-                gb1[4] += dz[4];
-                gb1[5] += dz[5];
-                gb1[6] += dz[6];
+                // Binary cross-entropy from the logits Z2: stable for every finite input.
+                return global::Backprop.Kernels.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z2Offset, rows * 3), targets);
+            }
+
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            {
+                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
+
+                // Sigmoid with binary cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
+                var a2 = buffer.Slice(A2Offset, rows * 3);
+                var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 3);
+                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+
+                // Layer 2: 7 -> 3, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
+                var w2 = parameters.Slice(W2Offset, 21);
+                var gw2 = gradient.Slice(W2Offset, 21);
+                var gb2 = gradient.Slice(B2Offset, 3);
+                var a1 = buffer.Slice(A1Offset, rows * 7);
+                var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 7);
+                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+                if (laneRows > 0)
+                {
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                    g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a1Lanes);
+                        global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
+                        g2Lanes[0] += a1Lanes[0] * dz2Lanes[0];
+                        g2Lanes[1] += a1Lanes[0] * dz2Lanes[1];
+                        g2Lanes[2] += a1Lanes[0] * dz2Lanes[2];
+                        g2Lanes[3] += a1Lanes[1] * dz2Lanes[0];
+                        g2Lanes[4] += a1Lanes[1] * dz2Lanes[1];
+                        g2Lanes[5] += a1Lanes[1] * dz2Lanes[2];
+                        g2Lanes[6] += a1Lanes[2] * dz2Lanes[0];
+                        g2Lanes[7] += a1Lanes[2] * dz2Lanes[1];
+                        g2Lanes[8] += a1Lanes[2] * dz2Lanes[2];
+                        g2Lanes[9] += a1Lanes[3] * dz2Lanes[0];
+                        g2Lanes[10] += a1Lanes[3] * dz2Lanes[1];
+                        g2Lanes[11] += a1Lanes[3] * dz2Lanes[2];
+                        g2Lanes[12] += a1Lanes[4] * dz2Lanes[0];
+                        g2Lanes[13] += a1Lanes[4] * dz2Lanes[1];
+                        g2Lanes[14] += a1Lanes[4] * dz2Lanes[2];
+                        g2Lanes[15] += a1Lanes[5] * dz2Lanes[0];
+                        g2Lanes[16] += a1Lanes[5] * dz2Lanes[1];
+                        g2Lanes[17] += a1Lanes[5] * dz2Lanes[2];
+                        g2Lanes[18] += a1Lanes[6] * dz2Lanes[0];
+                        g2Lanes[19] += a1Lanes[6] * dz2Lanes[1];
+                        g2Lanes[20] += a1Lanes[6] * dz2Lanes[2];
+                        g2Lanes[21] += dz2Lanes[0];
+                        g2Lanes[22] += dz2Lanes[1];
+                        g2Lanes[23] += dz2Lanes[2];
+                        da1Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]) + (w2Lanes[2] * dz2Lanes[2]);
+                        da1Lanes[1] = (w2Lanes[3] * dz2Lanes[0]) + (w2Lanes[4] * dz2Lanes[1]) + (w2Lanes[5] * dz2Lanes[2]);
+                        da1Lanes[2] = (w2Lanes[6] * dz2Lanes[0]) + (w2Lanes[7] * dz2Lanes[1]) + (w2Lanes[8] * dz2Lanes[2]);
+                        da1Lanes[3] = (w2Lanes[9] * dz2Lanes[0]) + (w2Lanes[10] * dz2Lanes[1]) + (w2Lanes[11] * dz2Lanes[2]);
+                        da1Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
+                        da1Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
+                        da1Lanes[6] = (w2Lanes[18] * dz2Lanes[0]) + (w2Lanes[19] * dz2Lanes[1]) + (w2Lanes[20] * dz2Lanes[2]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(da1Lanes, 7, dz1.Slice(row * 7, 56));
+                    }
+
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 21), gw2);
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var a = a1.Slice(row * 7, 7);
+                    var dz = dz2.Slice(row * 3, 3);
+                    gw2[0] += a[0] * dz[0];
+                    gw2[1] += a[0] * dz[1];
+                    gw2[2] += a[0] * dz[2];
+                    gw2[3] += a[1] * dz[0];
+                    gw2[4] += a[1] * dz[1];
+                    gw2[5] += a[1] * dz[2];
+                    gw2[6] += a[2] * dz[0];
+                    gw2[7] += a[2] * dz[1];
+                    gw2[8] += a[2] * dz[2];
+                    gw2[9] += a[3] * dz[0];
+                    gw2[10] += a[3] * dz[1];
+                    gw2[11] += a[3] * dz[2];
+                    gw2[12] += a[4] * dz[0];
+                    gw2[13] += a[4] * dz[1];
+                    gw2[14] += a[4] * dz[2];
+                    gw2[15] += a[5] * dz[0];
+                    gw2[16] += a[5] * dz[1];
+                    gw2[17] += a[5] * dz[2];
+                    gw2[18] += a[6] * dz[0];
+                    gw2[19] += a[6] * dz[1];
+                    gw2[20] += a[6] * dz[2];
+                    gb2[0] += dz[0];
+                    gb2[1] += dz[1];
+                    gb2[2] += dz[2];
+                    var da = dz1.Slice(row * 7, 7);
+                    da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]) + (w2[2] * dz[2]);
+                    da[1] = (w2[3] * dz[0]) + (w2[4] * dz[1]) + (w2[5] * dz[2]);
+                    da[2] = (w2[6] * dz[0]) + (w2[7] * dz[1]) + (w2[8] * dz[2]);
+                    da[3] = (w2[9] * dz[0]) + (w2[10] * dz[1]) + (w2[11] * dz[2]);
+                    da[4] = (w2[12] * dz[0]) + (w2[13] * dz[1]) + (w2[14] * dz[2]);
+                    da[5] = (w2[15] * dz[0]) + (w2[16] * dz[1]) + (w2[17] * dz[2]);
+                    da[6] = (w2[18] * dz[0]) + (w2[19] * dz[1]) + (w2[20] * dz[2]);
+                }
+
+                // dZ1 = dA1 (*) (1 - A1^2), in place.
+                global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
+
+                // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
+                var gw1 = gradient.Slice(W1Offset, 35);
+                var gb1 = gradient.Slice(B1Offset, 7);
+                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+                if (laneRows > 0)
+                {
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[42];
+                    g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, inputsLanes);
+                        global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 7, 56), 7, dz1Lanes);
+                        g1Lanes[0] += inputsLanes[0] * dz1Lanes[0];
+                        g1Lanes[1] += inputsLanes[0] * dz1Lanes[1];
+                        g1Lanes[2] += inputsLanes[0] * dz1Lanes[2];
+                        g1Lanes[3] += inputsLanes[0] * dz1Lanes[3];
+                        g1Lanes[4] += inputsLanes[0] * dz1Lanes[4];
+                        g1Lanes[5] += inputsLanes[0] * dz1Lanes[5];
+                        g1Lanes[6] += inputsLanes[0] * dz1Lanes[6];
+                        g1Lanes[7] += inputsLanes[1] * dz1Lanes[0];
+                        g1Lanes[8] += inputsLanes[1] * dz1Lanes[1];
+                        g1Lanes[9] += inputsLanes[1] * dz1Lanes[2];
+                        g1Lanes[10] += inputsLanes[1] * dz1Lanes[3];
+                        g1Lanes[11] += inputsLanes[1] * dz1Lanes[4];
+                        g1Lanes[12] += inputsLanes[1] * dz1Lanes[5];
+                        g1Lanes[13] += inputsLanes[1] * dz1Lanes[6];
+                        g1Lanes[14] += inputsLanes[2] * dz1Lanes[0];
+                        g1Lanes[15] += inputsLanes[2] * dz1Lanes[1];
+                        g1Lanes[16] += inputsLanes[2] * dz1Lanes[2];
+                        g1Lanes[17] += inputsLanes[2] * dz1Lanes[3];
+                        g1Lanes[18] += inputsLanes[2] * dz1Lanes[4];
+                        g1Lanes[19] += inputsLanes[2] * dz1Lanes[5];
+                        g1Lanes[20] += inputsLanes[2] * dz1Lanes[6];
+                        g1Lanes[21] += inputsLanes[3] * dz1Lanes[0];
+                        g1Lanes[22] += inputsLanes[3] * dz1Lanes[1];
+                        g1Lanes[23] += inputsLanes[3] * dz1Lanes[2];
+                        g1Lanes[24] += inputsLanes[3] * dz1Lanes[3];
+                        g1Lanes[25] += inputsLanes[3] * dz1Lanes[4];
+                        g1Lanes[26] += inputsLanes[3] * dz1Lanes[5];
+                        g1Lanes[27] += inputsLanes[3] * dz1Lanes[6];
+                        g1Lanes[28] += inputsLanes[4] * dz1Lanes[0];
+                        g1Lanes[29] += inputsLanes[4] * dz1Lanes[1];
+                        g1Lanes[30] += inputsLanes[4] * dz1Lanes[2];
+                        g1Lanes[31] += inputsLanes[4] * dz1Lanes[3];
+                        g1Lanes[32] += inputsLanes[4] * dz1Lanes[4];
+                        g1Lanes[33] += inputsLanes[4] * dz1Lanes[5];
+                        g1Lanes[34] += inputsLanes[4] * dz1Lanes[6];
+                        g1Lanes[35] += dz1Lanes[0];
+                        g1Lanes[36] += dz1Lanes[1];
+                        g1Lanes[37] += dz1Lanes[2];
+                        g1Lanes[38] += dz1Lanes[3];
+                        g1Lanes[39] += dz1Lanes[4];
+                        g1Lanes[40] += dz1Lanes[5];
+                        g1Lanes[41] += dz1Lanes[6];
+                    }
+
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 35), gw1);
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var a = inputs.Slice(row * 5, 5);
+                    var dz = dz1.Slice(row * 7, 7);
+                    gw1[0] += a[0] * dz[0];
+                    gw1[1] += a[0] * dz[1];
+                    gw1[2] += a[0] * dz[2];
+                    gw1[3] += a[0] * dz[3];
+                    gw1[4] += a[0] * dz[4];
+                    gw1[5] += a[0] * dz[5];
+                    gw1[6] += a[0] * dz[6];
+                    gw1[7] += a[1] * dz[0];
+                    gw1[8] += a[1] * dz[1];
+                    gw1[9] += a[1] * dz[2];
+                    gw1[10] += a[1] * dz[3];
+                    gw1[11] += a[1] * dz[4];
+                    gw1[12] += a[1] * dz[5];
+                    gw1[13] += a[1] * dz[6];
+                    gw1[14] += a[2] * dz[0];
+                    gw1[15] += a[2] * dz[1];
+                    gw1[16] += a[2] * dz[2];
+                    gw1[17] += a[2] * dz[3];
+                    gw1[18] += a[2] * dz[4];
+                    gw1[19] += a[2] * dz[5];
+                    gw1[20] += a[2] * dz[6];
+                    gw1[21] += a[3] * dz[0];
+                    gw1[22] += a[3] * dz[1];
+                    gw1[23] += a[3] * dz[2];
+                    gw1[24] += a[3] * dz[3];
+                    gw1[25] += a[3] * dz[4];
+                    gw1[26] += a[3] * dz[5];
+                    gw1[27] += a[3] * dz[6];
+                    gw1[28] += a[4] * dz[0];
+                    gw1[29] += a[4] * dz[1];
+                    gw1[30] += a[4] * dz[2];
+                    gw1[31] += a[4] * dz[3];
+                    gw1[32] += a[4] * dz[4];
+                    gw1[33] += a[4] * dz[5];
+                    gw1[34] += a[4] * dz[6];
+                    gb1[0] += dz[0];
+                    gb1[1] += dz[1];
+                    gb1[2] += dz[2];
+                    gb1[3] += dz[3];
+                    gb1[4] += dz[4];
+                    gb1[5] += dz[5];
+                    gb1[6] += dz[6];
+                }
             }
         }
     }

@@ -134,21 +134,8 @@ namespace Demo
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                buffer.Slice(A5Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-            }
-        }
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs, workspace);
 
         /// <summary>
         /// Computes the MeanSquaredError loss averaged over k &gt;= 1 examples. Safe to call from many threads at once
@@ -167,23 +154,8 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            double lossSum = 0;
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-            }
-
-            return (float)(lossSum / rows);
-        }
+        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Loss<Passes, float>(_parameters, inputs, targets, workspace);
 
         /// <summary>
         /// Computes the MeanSquaredError loss over k &gt;= 1 examples and its gradient with respect to every parameter
@@ -205,324 +177,291 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
+        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Gradient<Passes, float>(_parameters, inputs, targets, gradient, workspace);
+
+        // The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this
+        // network alone, with direct calls to these methods.
+        private readonly struct Passes : global::Backprop.Kernels.INetworkPasses<float>
         {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
+            static int global::Backprop.Kernels.INetworkPasses<float>.InputSize => InputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputSize => OutputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ParameterCount => ParameterCount;
+            static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A5Offset;
+            static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
-            var buffer = workspace.GetSpan(GradientWorkspaceLength);
-            // d loss / d output of the batch mean: 2/m for the squared error.
-            var outputScale = (float)(2.0 / rows);
-            double lossSum = 0;
-            gradient.Clear();
-            for (int start = 0; start < rows; start += BlockRows)
+            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
             {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-                var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-                Forward(_parameters, blockInputs, count, buffer);
-                lossSum += LossSum(buffer, blockTargets, count);
-                Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
-            }
+                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 
-            return (float)(lossSum / rows);
-        }
+                // Layer 1: 16 -> 32, ReLU. Z1 = A0 * W1 + b1, A1 = max(0, Z1).
+                var w1 = parameters.Slice(W1Offset, 512);
+                var b1 = parameters.Slice(B1Offset, 32);
+                var z1 = buffer.Slice(Z1Offset, rows * 32);
+                var a1 = buffer.Slice(A1Offset, rows * 32);
+                // Every row starts from the bias, then one register-blocked product for the whole block.
+                global::Backprop.Kernels.RowKernels.BroadcastRows(b1, z1);
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 16, w1, 32, z1);
 
-        // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-        private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-        {
-            // Layer 1: 16 -> 32, ReLU. Z1 = A0 * W1 + b1, A1 = max(0, Z1).
-            var w1 = parameters.Slice(W1Offset, 512);
-            var b1 = parameters.Slice(B1Offset, 32);
-            var z1 = buffer.Slice(Z1Offset, rows * 32);
-            var a1 = buffer.Slice(A1Offset, rows * 32);
-            for (int row = 0; row < rows; row++)
-            {
-                b1.CopyTo(z1.Slice(row * 32, 32));
-            }
+                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
 
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 16, w1, 32, z1);
+                // Layer 2: 32 -> 24, LeakyReLU. Z2 = A1 * W2 + b2, A2 = Z2 > 0 ? Z2 : 0.01 Z2.
+                var w2 = parameters.Slice(W2Offset, 768);
+                var b2 = parameters.Slice(B2Offset, 24);
+                var z2 = buffer.Slice(Z2Offset, rows * 24);
+                var a2 = buffer.Slice(A2Offset, rows * 24);
+                // Every row starts from the bias, then one register-blocked product for the whole block.
+                global::Backprop.Kernels.RowKernels.BroadcastRows(b2, z2);
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 24, z2);
 
-            global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
+                global::Backprop.Kernels.ActivationKernels.LeakyRelu(z2, a2);
 
-            // Layer 2: 32 -> 24, LeakyReLU. Z2 = A1 * W2 + b2, A2 = Z2 > 0 ? Z2 : 0.01 Z2.
-            var w2 = parameters.Slice(W2Offset, 768);
-            var b2 = parameters.Slice(B2Offset, 24);
-            var z2 = buffer.Slice(Z2Offset, rows * 24);
-            var a2 = buffer.Slice(A2Offset, rows * 24);
-            for (int row = 0; row < rows; row++)
-            {
-                b2.CopyTo(z2.Slice(row * 24, 24));
-            }
+                // Layer 3: 24 -> 16, Tanh. Z3 = A2 * W3 + b3, A3 = tanh(Z3).
+                var w3 = parameters.Slice(W3Offset, 384);
+                var b3 = parameters.Slice(B3Offset, 16);
+                var z3 = buffer.Slice(Z3Offset, rows * 16);
+                var a3 = buffer.Slice(A3Offset, rows * 16);
+                // Every row starts from the bias, then one register-blocked product for the whole block.
+                global::Backprop.Kernels.RowKernels.BroadcastRows(b3, z3);
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(a2, rows, 24, w3, 16, z3);
 
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 24, z2);
+                global::Backprop.Kernels.ActivationKernels.Tanh(z3, a3);
 
-            global::Backprop.Kernels.ActivationKernels.LeakyRelu(z2, a2);
+                // Layer 4: 16 -> 8, Sigmoid. Z4 = A3 * W4 + b4, A4 = 1 / (1 + e^-Z4).
+                var w4 = parameters.Slice(W4Offset, 128);
+                var b4 = parameters.Slice(B4Offset, 8);
+                var z4 = buffer.Slice(Z4Offset, rows * 8);
+                var a4 = buffer.Slice(A4Offset, rows * 8);
+                // Every row starts from the bias, then one register-blocked product for the whole block.
+                global::Backprop.Kernels.RowKernels.BroadcastRows(b4, z4);
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(a3, rows, 16, w4, 8, z4);
 
-            // Layer 3: 24 -> 16, Tanh. Z3 = A2 * W3 + b3, A3 = tanh(Z3).
-            var w3 = parameters.Slice(W3Offset, 384);
-            var b3 = parameters.Slice(B3Offset, 16);
-            var z3 = buffer.Slice(Z3Offset, rows * 16);
-            var a3 = buffer.Slice(A3Offset, rows * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                b3.CopyTo(z3.Slice(row * 16, 16));
-            }
+                global::Backprop.Kernels.ActivationKernels.Sigmoid(z4, a4);
 
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a2, rows, 24, w3, 16, z3);
-
-            global::Backprop.Kernels.ActivationKernels.Tanh(z3, a3);
-
-            // Layer 4: 16 -> 8, Sigmoid. Z4 = A3 * W4 + b4, A4 = 1 / (1 + e^-Z4).
-            var w4 = parameters.Slice(W4Offset, 128);
-            var b4 = parameters.Slice(B4Offset, 8);
-            var z4 = buffer.Slice(Z4Offset, rows * 8);
-            var a4 = buffer.Slice(A4Offset, rows * 8);
-            for (int row = 0; row < rows; row++)
-            {
-                b4.CopyTo(z4.Slice(row * 8, 8));
-            }
-
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a3, rows, 16, w4, 8, z4);
-
-            global::Backprop.Kernels.ActivationKernels.Sigmoid(z4, a4);
-
-            // Layer 5: 8 -> 3, Identity. Z5 = A4 * W5 + b5, A5 = Z5.
-            var w5 = parameters.Slice(W5Offset, 24);
-            var b5 = parameters.Slice(B5Offset, 3);
-            var z5 = buffer.Slice(Z5Offset, rows * 3);
-            var a5 = z5;
-            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w5, w5Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.Kernels.LaneKernels.Broadcast(b5, b5Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                for (int row = 0; row + 8 <= rows; row += 8)
+                // Layer 5: 8 -> 3, Identity. Z5 = A4 * W5 + b5, A5 = Z5.
+                var w5 = parameters.Slice(W5Offset, 24);
+                var b5 = parameters.Slice(B5Offset, 3);
+                var z5 = buffer.Slice(Z5Offset, rows * 3);
+                var a5 = z5;
+                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+                if (laneRows > 0)
                 {
-                    global::Backprop.Kernels.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, x5Lanes);
-                    z5Lanes[0] = b5Lanes[0] + (x5Lanes[0] * w5Lanes[0]) + (x5Lanes[1] * w5Lanes[3]) + (x5Lanes[2] * w5Lanes[6]) + (x5Lanes[3] * w5Lanes[9]) + (x5Lanes[4] * w5Lanes[12]) + (x5Lanes[5] * w5Lanes[15]) + (x5Lanes[6] * w5Lanes[18]) + (x5Lanes[7] * w5Lanes[21]);
-                    z5Lanes[1] = b5Lanes[1] + (x5Lanes[0] * w5Lanes[1]) + (x5Lanes[1] * w5Lanes[4]) + (x5Lanes[2] * w5Lanes[7]) + (x5Lanes[3] * w5Lanes[10]) + (x5Lanes[4] * w5Lanes[13]) + (x5Lanes[5] * w5Lanes[16]) + (x5Lanes[6] * w5Lanes[19]) + (x5Lanes[7] * w5Lanes[22]);
-                    z5Lanes[2] = b5Lanes[2] + (x5Lanes[0] * w5Lanes[2]) + (x5Lanes[1] * w5Lanes[5]) + (x5Lanes[2] * w5Lanes[8]) + (x5Lanes[3] * w5Lanes[11]) + (x5Lanes[4] * w5Lanes[14]) + (x5Lanes[5] * w5Lanes[17]) + (x5Lanes[6] * w5Lanes[20]) + (x5Lanes[7] * w5Lanes[23]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(z5Lanes, 3, z5.Slice(row * 3, 24));
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w5, w5Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(b5, b5Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a4Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, a4Lanes);
+                        z5Lanes[0] = b5Lanes[0] + (a4Lanes[0] * w5Lanes[0]) + (a4Lanes[1] * w5Lanes[3]) + (a4Lanes[2] * w5Lanes[6]) + (a4Lanes[3] * w5Lanes[9]) + (a4Lanes[4] * w5Lanes[12]) + (a4Lanes[5] * w5Lanes[15]) + (a4Lanes[6] * w5Lanes[18]) + (a4Lanes[7] * w5Lanes[21]);
+                        z5Lanes[1] = b5Lanes[1] + (a4Lanes[0] * w5Lanes[1]) + (a4Lanes[1] * w5Lanes[4]) + (a4Lanes[2] * w5Lanes[7]) + (a4Lanes[3] * w5Lanes[10]) + (a4Lanes[4] * w5Lanes[13]) + (a4Lanes[5] * w5Lanes[16]) + (a4Lanes[6] * w5Lanes[19]) + (a4Lanes[7] * w5Lanes[22]);
+                        z5Lanes[2] = b5Lanes[2] + (a4Lanes[0] * w5Lanes[2]) + (a4Lanes[1] * w5Lanes[5]) + (a4Lanes[2] * w5Lanes[8]) + (a4Lanes[3] * w5Lanes[11]) + (a4Lanes[4] * w5Lanes[14]) + (a4Lanes[5] * w5Lanes[17]) + (a4Lanes[6] * w5Lanes[20]) + (a4Lanes[7] * w5Lanes[23]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(z5Lanes, 3, z5.Slice(row * 3, 24));
+                    }
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var x = a4.Slice(row * 8, 8);
+                    var z = z5.Slice(row * 3, 3);
+                    z[0] = b5[0] + (x[0] * w5[0]) + (x[1] * w5[3]) + (x[2] * w5[6]) + (x[3] * w5[9]) + (x[4] * w5[12]) + (x[5] * w5[15]) + (x[6] * w5[18]) + (x[7] * w5[21]);
+                    z[1] = b5[1] + (x[0] * w5[1]) + (x[1] * w5[4]) + (x[2] * w5[7]) + (x[3] * w5[10]) + (x[4] * w5[13]) + (x[5] * w5[16]) + (x[6] * w5[19]) + (x[7] * w5[22]);
+                    z[2] = b5[2] + (x[0] * w5[2]) + (x[1] * w5[5]) + (x[2] * w5[8]) + (x[3] * w5[11]) + (x[4] * w5[14]) + (x[5] * w5[17]) + (x[6] * w5[20]) + (x[7] * w5[23]);
                 }
             }
 
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
+            // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
             {
-                var x = a4.Slice(row * 8, 8);
-                var z = z5.Slice(row * 3, 3);
-                z[0] = b5[0] + (x[0] * w5[0]) + (x[1] * w5[3]) + (x[2] * w5[6]) + (x[3] * w5[9]) + (x[4] * w5[12]) + (x[5] * w5[15]) + (x[6] * w5[18]) + (x[7] * w5[21]);
-                z[1] = b5[1] + (x[0] * w5[1]) + (x[1] * w5[4]) + (x[2] * w5[7]) + (x[3] * w5[10]) + (x[4] * w5[13]) + (x[5] * w5[16]) + (x[6] * w5[19]) + (x[7] * w5[22]);
-                z[2] = b5[2] + (x[0] * w5[2]) + (x[1] * w5[5]) + (x[2] * w5[8]) + (x[3] * w5[11]) + (x[4] * w5[14]) + (x[5] * w5[17]) + (x[6] * w5[20]) + (x[7] * w5[23]);
+                // Squared error: sum of (A5 - Y)^2.
+                return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A5Offset, rows * 3), targets);
             }
-        }
 
-        // The block's loss summed over its rows; the caller divides the batch total by m once.
-        private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
-        {
-            // Squared error: sum of (A5 - Y)^2.
-            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A5Offset, rows * 3), targets);
-        }
-
-        // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-        private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
-        {
-            // Mean squared error: dA5 = (2/m) (A5 - Y); outputScale is 2/m.
-            var a5 = buffer.Slice(A5Offset, rows * 3);
-            var dz5 = buffer.Slice(GradientBuffer0Offset, rows * 3);
-            global::System.Numerics.Tensors.TensorPrimitives.Subtract(a5, targets, dz5);
-            global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz5, outputScale, dz5);
-
-            // Identity: g'(Z) = 1, so dZ5 is dA5 as it stands.
-
-            // Layer 5: 8 -> 3, Identity. dW5 += A4^T dZ5, db5 += column sums of dZ5, dA4 = dZ5 W5^T.
-            var w5 = parameters.Slice(W5Offset, 24);
-            var gw5 = gradient.Slice(W5Offset, 24);
-            var gb5 = gradient.Slice(B5Offset, 3);
-            var a4 = buffer.Slice(A4Offset, rows * 8);
-            var dz4 = buffer.Slice(GradientBuffer1Offset, rows * 8);
-            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
             {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w5, w5Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[27];
-                g5Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
-                for (int row = 0; row + 8 <= rows; row += 8)
+                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
+
+                // Mean squared error: dA5 = (2/m) (A5 - Y); outputScale is 2/m.
+                var a5 = buffer.Slice(A5Offset, rows * 3);
+                var dz5 = buffer.Slice(GradientBuffer0Offset, rows * 3);
+                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a5, targets, dz5);
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz5, outputScale, dz5);
+
+                // Identity: g'(Z) = 1, so dZ5 is dA5 as it stands.
+
+                // Layer 5: 8 -> 3, Identity. dW5 += A4^T dZ5, db5 += column sums of dZ5, dA4 = dZ5 W5^T.
+                var w5 = parameters.Slice(W5Offset, 24);
+                var gw5 = gradient.Slice(W5Offset, 24);
+                var gb5 = gradient.Slice(B5Offset, 3);
+                var a4 = buffer.Slice(A4Offset, rows * 8);
+                var dz4 = buffer.Slice(GradientBuffer1Offset, rows * 8);
+                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+                if (laneRows > 0)
                 {
-                    global::Backprop.Kernels.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, a5Lanes);
-                    global::Backprop.Kernels.LaneKernels.Gather(dz5.Slice(row * 3, 24), 3, dz5Lanes);
-                    g5Lanes[0] += a5Lanes[0] * dz5Lanes[0];
-                    g5Lanes[1] += a5Lanes[0] * dz5Lanes[1];
-                    g5Lanes[2] += a5Lanes[0] * dz5Lanes[2];
-                    g5Lanes[3] += a5Lanes[1] * dz5Lanes[0];
-                    g5Lanes[4] += a5Lanes[1] * dz5Lanes[1];
-                    g5Lanes[5] += a5Lanes[1] * dz5Lanes[2];
-                    g5Lanes[6] += a5Lanes[2] * dz5Lanes[0];
-                    g5Lanes[7] += a5Lanes[2] * dz5Lanes[1];
-                    g5Lanes[8] += a5Lanes[2] * dz5Lanes[2];
-                    g5Lanes[9] += a5Lanes[3] * dz5Lanes[0];
-                    g5Lanes[10] += a5Lanes[3] * dz5Lanes[1];
-                    g5Lanes[11] += a5Lanes[3] * dz5Lanes[2];
-                    g5Lanes[12] += a5Lanes[4] * dz5Lanes[0];
-                    g5Lanes[13] += a5Lanes[4] * dz5Lanes[1];
-                    g5Lanes[14] += a5Lanes[4] * dz5Lanes[2];
-                    g5Lanes[15] += a5Lanes[5] * dz5Lanes[0];
-                    g5Lanes[16] += a5Lanes[5] * dz5Lanes[1];
-                    g5Lanes[17] += a5Lanes[5] * dz5Lanes[2];
-                    g5Lanes[18] += a5Lanes[6] * dz5Lanes[0];
-                    g5Lanes[19] += a5Lanes[6] * dz5Lanes[1];
-                    g5Lanes[20] += a5Lanes[6] * dz5Lanes[2];
-                    g5Lanes[21] += a5Lanes[7] * dz5Lanes[0];
-                    g5Lanes[22] += a5Lanes[7] * dz5Lanes[1];
-                    g5Lanes[23] += a5Lanes[7] * dz5Lanes[2];
-                    g5Lanes[24] += dz5Lanes[0];
-                    g5Lanes[25] += dz5Lanes[1];
-                    g5Lanes[26] += dz5Lanes[2];
-                    da5Lanes[0] = (w5Lanes[0] * dz5Lanes[0]) + (w5Lanes[1] * dz5Lanes[1]) + (w5Lanes[2] * dz5Lanes[2]);
-                    da5Lanes[1] = (w5Lanes[3] * dz5Lanes[0]) + (w5Lanes[4] * dz5Lanes[1]) + (w5Lanes[5] * dz5Lanes[2]);
-                    da5Lanes[2] = (w5Lanes[6] * dz5Lanes[0]) + (w5Lanes[7] * dz5Lanes[1]) + (w5Lanes[8] * dz5Lanes[2]);
-                    da5Lanes[3] = (w5Lanes[9] * dz5Lanes[0]) + (w5Lanes[10] * dz5Lanes[1]) + (w5Lanes[11] * dz5Lanes[2]);
-                    da5Lanes[4] = (w5Lanes[12] * dz5Lanes[0]) + (w5Lanes[13] * dz5Lanes[1]) + (w5Lanes[14] * dz5Lanes[2]);
-                    da5Lanes[5] = (w5Lanes[15] * dz5Lanes[0]) + (w5Lanes[16] * dz5Lanes[1]) + (w5Lanes[17] * dz5Lanes[2]);
-                    da5Lanes[6] = (w5Lanes[18] * dz5Lanes[0]) + (w5Lanes[19] * dz5Lanes[1]) + (w5Lanes[20] * dz5Lanes[2]);
-                    da5Lanes[7] = (w5Lanes[21] * dz5Lanes[0]) + (w5Lanes[22] * dz5Lanes[1]) + (w5Lanes[23] * dz5Lanes[2]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(da5Lanes, 8, dz4.Slice(row * 8, 64));
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w5, w5Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a4Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g5Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[27];
+                    g5Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da4Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[8];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(a4.Slice(row * 8, 64), 8, a4Lanes);
+                        global::Backprop.Kernels.LaneKernels.Gather(dz5.Slice(row * 3, 24), 3, dz5Lanes);
+                        g5Lanes[0] += a4Lanes[0] * dz5Lanes[0];
+                        g5Lanes[1] += a4Lanes[0] * dz5Lanes[1];
+                        g5Lanes[2] += a4Lanes[0] * dz5Lanes[2];
+                        g5Lanes[3] += a4Lanes[1] * dz5Lanes[0];
+                        g5Lanes[4] += a4Lanes[1] * dz5Lanes[1];
+                        g5Lanes[5] += a4Lanes[1] * dz5Lanes[2];
+                        g5Lanes[6] += a4Lanes[2] * dz5Lanes[0];
+                        g5Lanes[7] += a4Lanes[2] * dz5Lanes[1];
+                        g5Lanes[8] += a4Lanes[2] * dz5Lanes[2];
+                        g5Lanes[9] += a4Lanes[3] * dz5Lanes[0];
+                        g5Lanes[10] += a4Lanes[3] * dz5Lanes[1];
+                        g5Lanes[11] += a4Lanes[3] * dz5Lanes[2];
+                        g5Lanes[12] += a4Lanes[4] * dz5Lanes[0];
+                        g5Lanes[13] += a4Lanes[4] * dz5Lanes[1];
+                        g5Lanes[14] += a4Lanes[4] * dz5Lanes[2];
+                        g5Lanes[15] += a4Lanes[5] * dz5Lanes[0];
+                        g5Lanes[16] += a4Lanes[5] * dz5Lanes[1];
+                        g5Lanes[17] += a4Lanes[5] * dz5Lanes[2];
+                        g5Lanes[18] += a4Lanes[6] * dz5Lanes[0];
+                        g5Lanes[19] += a4Lanes[6] * dz5Lanes[1];
+                        g5Lanes[20] += a4Lanes[6] * dz5Lanes[2];
+                        g5Lanes[21] += a4Lanes[7] * dz5Lanes[0];
+                        g5Lanes[22] += a4Lanes[7] * dz5Lanes[1];
+                        g5Lanes[23] += a4Lanes[7] * dz5Lanes[2];
+                        g5Lanes[24] += dz5Lanes[0];
+                        g5Lanes[25] += dz5Lanes[1];
+                        g5Lanes[26] += dz5Lanes[2];
+                        da4Lanes[0] = (w5Lanes[0] * dz5Lanes[0]) + (w5Lanes[1] * dz5Lanes[1]) + (w5Lanes[2] * dz5Lanes[2]);
+                        da4Lanes[1] = (w5Lanes[3] * dz5Lanes[0]) + (w5Lanes[4] * dz5Lanes[1]) + (w5Lanes[5] * dz5Lanes[2]);
+                        da4Lanes[2] = (w5Lanes[6] * dz5Lanes[0]) + (w5Lanes[7] * dz5Lanes[1]) + (w5Lanes[8] * dz5Lanes[2]);
+                        da4Lanes[3] = (w5Lanes[9] * dz5Lanes[0]) + (w5Lanes[10] * dz5Lanes[1]) + (w5Lanes[11] * dz5Lanes[2]);
+                        da4Lanes[4] = (w5Lanes[12] * dz5Lanes[0]) + (w5Lanes[13] * dz5Lanes[1]) + (w5Lanes[14] * dz5Lanes[2]);
+                        da4Lanes[5] = (w5Lanes[15] * dz5Lanes[0]) + (w5Lanes[16] * dz5Lanes[1]) + (w5Lanes[17] * dz5Lanes[2]);
+                        da4Lanes[6] = (w5Lanes[18] * dz5Lanes[0]) + (w5Lanes[19] * dz5Lanes[1]) + (w5Lanes[20] * dz5Lanes[2]);
+                        da4Lanes[7] = (w5Lanes[21] * dz5Lanes[0]) + (w5Lanes[22] * dz5Lanes[1]) + (w5Lanes[23] * dz5Lanes[2]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(da4Lanes, 8, dz4.Slice(row * 8, 64));
+                    }
+
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g5Lanes.Slice(0, 24), gw5);
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g5Lanes.Slice(24, 3), gb5);
                 }
 
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g5Lanes.Slice(0, 24), gw5);
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g5Lanes.Slice(24, 3), gb5);
-            }
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var a = a4.Slice(row * 8, 8);
+                    var dz = dz5.Slice(row * 3, 3);
+                    gw5[0] += a[0] * dz[0];
+                    gw5[1] += a[0] * dz[1];
+                    gw5[2] += a[0] * dz[2];
+                    gw5[3] += a[1] * dz[0];
+                    gw5[4] += a[1] * dz[1];
+                    gw5[5] += a[1] * dz[2];
+                    gw5[6] += a[2] * dz[0];
+                    gw5[7] += a[2] * dz[1];
+                    gw5[8] += a[2] * dz[2];
+                    gw5[9] += a[3] * dz[0];
+                    gw5[10] += a[3] * dz[1];
+                    gw5[11] += a[3] * dz[2];
+                    gw5[12] += a[4] * dz[0];
+                    gw5[13] += a[4] * dz[1];
+                    gw5[14] += a[4] * dz[2];
+                    gw5[15] += a[5] * dz[0];
+                    gw5[16] += a[5] * dz[1];
+                    gw5[17] += a[5] * dz[2];
+                    gw5[18] += a[6] * dz[0];
+                    gw5[19] += a[6] * dz[1];
+                    gw5[20] += a[6] * dz[2];
+                    gw5[21] += a[7] * dz[0];
+                    gw5[22] += a[7] * dz[1];
+                    gw5[23] += a[7] * dz[2];
+                    gb5[0] += dz[0];
+                    gb5[1] += dz[1];
+                    gb5[2] += dz[2];
+                    var da = dz4.Slice(row * 8, 8);
+                    da[0] = (w5[0] * dz[0]) + (w5[1] * dz[1]) + (w5[2] * dz[2]);
+                    da[1] = (w5[3] * dz[0]) + (w5[4] * dz[1]) + (w5[5] * dz[2]);
+                    da[2] = (w5[6] * dz[0]) + (w5[7] * dz[1]) + (w5[8] * dz[2]);
+                    da[3] = (w5[9] * dz[0]) + (w5[10] * dz[1]) + (w5[11] * dz[2]);
+                    da[4] = (w5[12] * dz[0]) + (w5[13] * dz[1]) + (w5[14] * dz[2]);
+                    da[5] = (w5[15] * dz[0]) + (w5[16] * dz[1]) + (w5[17] * dz[2]);
+                    da[6] = (w5[18] * dz[0]) + (w5[19] * dz[1]) + (w5[20] * dz[2]);
+                    da[7] = (w5[21] * dz[0]) + (w5[22] * dz[1]) + (w5[23] * dz[2]);
+                }
 
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var a = a4.Slice(row * 8, 8);
-                var dz = dz5.Slice(row * 3, 3);
-                gw5[0] += a[0] * dz[0];
-                gw5[1] += a[0] * dz[1];
-                gw5[2] += a[0] * dz[2];
-                gw5[3] += a[1] * dz[0];
-                gw5[4] += a[1] * dz[1];
-                gw5[5] += a[1] * dz[2];
-                gw5[6] += a[2] * dz[0];
-                gw5[7] += a[2] * dz[1];
-                gw5[8] += a[2] * dz[2];
-                gw5[9] += a[3] * dz[0];
-                gw5[10] += a[3] * dz[1];
-                gw5[11] += a[3] * dz[2];
-                gw5[12] += a[4] * dz[0];
-                gw5[13] += a[4] * dz[1];
-                gw5[14] += a[4] * dz[2];
-                gw5[15] += a[5] * dz[0];
-                gw5[16] += a[5] * dz[1];
-                gw5[17] += a[5] * dz[2];
-                gw5[18] += a[6] * dz[0];
-                gw5[19] += a[6] * dz[1];
-                gw5[20] += a[6] * dz[2];
-                gw5[21] += a[7] * dz[0];
-                gw5[22] += a[7] * dz[1];
-                gw5[23] += a[7] * dz[2];
-                gb5[0] += dz[0];
-                gb5[1] += dz[1];
-                gb5[2] += dz[2];
-                var da = dz4.Slice(row * 8, 8);
-                da[0] = (w5[0] * dz[0]) + (w5[1] * dz[1]) + (w5[2] * dz[2]);
-                da[1] = (w5[3] * dz[0]) + (w5[4] * dz[1]) + (w5[5] * dz[2]);
-                da[2] = (w5[6] * dz[0]) + (w5[7] * dz[1]) + (w5[8] * dz[2]);
-                da[3] = (w5[9] * dz[0]) + (w5[10] * dz[1]) + (w5[11] * dz[2]);
-                da[4] = (w5[12] * dz[0]) + (w5[13] * dz[1]) + (w5[14] * dz[2]);
-                da[5] = (w5[15] * dz[0]) + (w5[16] * dz[1]) + (w5[17] * dz[2]);
-                da[6] = (w5[18] * dz[0]) + (w5[19] * dz[1]) + (w5[20] * dz[2]);
-                da[7] = (w5[21] * dz[0]) + (w5[22] * dz[1]) + (w5[23] * dz[2]);
-            }
+                // dZ4 = dA4 (*) A4 (1 - A4), in place.
+                global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a4, dz4, dz4);
 
-            // dZ4 = dA4 (*) A4 (1 - A4), in place.
-            global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a4, dz4, dz4);
+                // Layer 4: 16 -> 8, Sigmoid. dW4 += A3^T dZ4, db4 += column sums of dZ4, dA3 = dZ4 W4^T.
+                var w4 = parameters.Slice(W4Offset, 128);
+                var gw4 = gradient.Slice(W4Offset, 128);
+                var gb4 = gradient.Slice(B4Offset, 8);
+                var a3 = buffer.Slice(A3Offset, rows * 16);
+                var dz3 = buffer.Slice(GradientBuffer0Offset, rows * 16);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz4, gb4);
 
-            // Layer 4: 16 -> 8, Sigmoid. dW4 += A3^T dZ4, db4 += column sums of dZ4, dA3 = dZ4 W4^T.
-            var w4 = parameters.Slice(W4Offset, 128);
-            var gw4 = gradient.Slice(W4Offset, 128);
-            var gb4 = gradient.Slice(B4Offset, 8);
-            var a3 = buffer.Slice(A3Offset, rows * 16);
-            var dz3 = buffer.Slice(GradientBuffer0Offset, rows * 16);
-            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
-            for (int row = 0; row < rows; row++)
-            {
-                var dz = dz4.Slice(row * 8, 8);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb4, dz, gb4);
-            }
+                // dA3 = dZ4 W4^T as one blocked product, against W4 transposed into the workspace.
+                var w4t = buffer.Slice(TransposedWeightsOffset, 128);
+                global::Backprop.Kernels.DenseKernels.Transpose(w4, 16, 8, w4t);
+                dz3.Clear();
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz4, rows, 8, w4t, 16, dz3);
 
-            // dA3 = dZ4 W4^T as one blocked product, against W4 transposed into the workspace.
-            var w4t = buffer.Slice(TransposedWeightsOffset, 128);
-            global::Backprop.Kernels.DenseKernels.Transpose(w4, 16, 8, w4t);
-            dz3.Clear();
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz4, rows, 8, w4t, 16, dz3);
+                // dZ3 = dA3 (*) (1 - A3^2), in place.
+                global::Backprop.Kernels.ActivationKernels.TanhBackward(a3, dz3, dz3);
 
-            // dZ3 = dA3 (*) (1 - A3^2), in place.
-            global::Backprop.Kernels.ActivationKernels.TanhBackward(a3, dz3, dz3);
+                // Layer 3: 24 -> 16, Tanh. dW3 += A2^T dZ3, db3 += column sums of dZ3, dA2 = dZ3 W3^T.
+                var w3 = parameters.Slice(W3Offset, 384);
+                var gw3 = gradient.Slice(W3Offset, 384);
+                var gb3 = gradient.Slice(B3Offset, 16);
+                var a2 = buffer.Slice(A2Offset, rows * 24);
+                var dz2 = buffer.Slice(GradientBuffer1Offset, rows * 24);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz3, gb3);
 
-            // Layer 3: 24 -> 16, Tanh. dW3 += A2^T dZ3, db3 += column sums of dZ3, dA2 = dZ3 W3^T.
-            var w3 = parameters.Slice(W3Offset, 384);
-            var gw3 = gradient.Slice(W3Offset, 384);
-            var gb3 = gradient.Slice(B3Offset, 16);
-            var a2 = buffer.Slice(A2Offset, rows * 24);
-            var dz2 = buffer.Slice(GradientBuffer1Offset, rows * 24);
-            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
-            for (int row = 0; row < rows; row++)
-            {
-                var dz = dz3.Slice(row * 16, 16);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb3, dz, gb3);
-            }
+                // dA2 = dZ3 W3^T as one blocked product, against W3 transposed into the workspace.
+                var w3t = buffer.Slice(TransposedWeightsOffset, 384);
+                global::Backprop.Kernels.DenseKernels.Transpose(w3, 24, 16, w3t);
+                dz2.Clear();
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz3, rows, 16, w3t, 24, dz2);
 
-            // dA2 = dZ3 W3^T as one blocked product, against W3 transposed into the workspace.
-            var w3t = buffer.Slice(TransposedWeightsOffset, 384);
-            global::Backprop.Kernels.DenseKernels.Transpose(w3, 24, 16, w3t);
-            dz2.Clear();
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz3, rows, 16, w3t, 24, dz2);
+                // dZ2 = dA2 (*) (Z2 > 0 ? 1 : 0.01), in place.
+                global::Backprop.Kernels.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
 
-            // dZ2 = dA2 (*) (Z2 > 0 ? 1 : 0.01), in place.
-            global::Backprop.Kernels.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
+                // Layer 2: 32 -> 24, LeakyReLU. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
+                var w2 = parameters.Slice(W2Offset, 768);
+                var gw2 = gradient.Slice(W2Offset, 768);
+                var gb2 = gradient.Slice(B2Offset, 24);
+                var a1 = buffer.Slice(A1Offset, rows * 32);
+                var dz1 = buffer.Slice(GradientBuffer0Offset, rows * 32);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2);
 
-            // Layer 2: 32 -> 24, LeakyReLU. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-            var w2 = parameters.Slice(W2Offset, 768);
-            var gw2 = gradient.Slice(W2Offset, 768);
-            var gb2 = gradient.Slice(B2Offset, 24);
-            var a1 = buffer.Slice(A1Offset, rows * 32);
-            var dz1 = buffer.Slice(GradientBuffer0Offset, rows * 32);
-            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
-            for (int row = 0; row < rows; row++)
-            {
-                var dz = dz2.Slice(row * 24, 24);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
-            }
+                // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
+                var w2t = buffer.Slice(TransposedWeightsOffset, 768);
+                global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 24, w2t);
+                dz1.Clear();
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 24, w2t, 32, dz1);
 
-            // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
-            var w2t = buffer.Slice(TransposedWeightsOffset, 768);
-            global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 24, w2t);
-            dz1.Clear();
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 24, w2t, 32, dz1);
+                // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
+                global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
 
-            // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
-            global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
-
-            // Layer 1: 16 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-            var gw1 = gradient.Slice(W1Offset, 512);
-            var gb1 = gradient.Slice(B1Offset, 32);
-            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1);
-            for (int row = 0; row < rows; row++)
-            {
-                var dz = dz1.Slice(row * 32, 32);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                // Layer 1: 16 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
+                var gw1 = gradient.Slice(W1Offset, 512);
+                var gb1 = gradient.Slice(B1Offset, 32);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz1, gb1);
             }
         }
     }

@@ -108,21 +108,8 @@ namespace Demo
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, global::Backprop.Workspace<double> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<double>(inputs, outputs, nameof(outputs));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                buffer.Slice(A2Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-            }
-        }
+        public void Predict(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs, global::Backprop.Workspace<double> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, double>(_parameters, inputs, outputs, workspace);
 
         /// <summary>
         /// Computes the MeanSquaredError loss averaged over k &gt;= 1 examples. Safe to call from many threads at once
@@ -141,23 +128,8 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-        public double Loss(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::Backprop.Workspace<double> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            double lossSum = 0;
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-            }
-
-            return (double)(lossSum / rows);
-        }
+        public double Loss(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::Backprop.Workspace<double> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Loss<Passes, double>(_parameters, inputs, targets, workspace);
 
         /// <summary>
         /// Computes the MeanSquaredError loss over k &gt;= 1 examples and its gradient with respect to every parameter
@@ -179,147 +151,139 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-        public double Gradient(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::Backprop.Workspace<double> workspace)
+        public double Gradient(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, global::System.Span<double> gradient, global::Backprop.Workspace<double> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Gradient<Passes, double>(_parameters, inputs, targets, gradient, workspace);
+
+        // The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this
+        // network alone, with direct calls to these methods.
+        private readonly struct Passes : global::Backprop.Kernels.INetworkPasses<double>
         {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<double>(_parameters, gradient, nameof(gradient));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
+            static int global::Backprop.Kernels.INetworkPasses<double>.InputSize => InputSize;
+            static int global::Backprop.Kernels.INetworkPasses<double>.OutputSize => OutputSize;
+            static int global::Backprop.Kernels.INetworkPasses<double>.ParameterCount => ParameterCount;
+            static int global::Backprop.Kernels.INetworkPasses<double>.BlockRows => BlockRows;
+            static int global::Backprop.Kernels.INetworkPasses<double>.ForwardWorkspaceLength => ForwardWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<double>.GradientWorkspaceLength => GradientWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<double>.OutputOffset => A2Offset;
+            static double global::Backprop.Kernels.INetworkPasses<double>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
-            var buffer = workspace.GetSpan(GradientWorkspaceLength);
-            // d loss / d output of the batch mean: 2/m for the squared error.
-            var outputScale = (double)(2.0 / rows);
-            double lossSum = 0;
-            gradient.Clear();
-            for (int start = 0; start < rows; start += BlockRows)
+            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            public static void Forward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, int rows, global::System.Span<double> buffer)
             {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-                var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-                Forward(_parameters, blockInputs, count, buffer);
-                lossSum += LossSum(buffer, blockTargets, count);
-                Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
-            }
-
-            return (double)(lossSum / rows);
-        }
-
-        // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-        private static void Forward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, int rows, global::System.Span<double> buffer)
-        {
-            // Layer 1: 10 -> 16, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
-            var w1 = parameters.Slice(W1Offset, 160);
-            var b1 = parameters.Slice(B1Offset, 16);
-            var z1 = buffer.Slice(Z1Offset, rows * 16);
-            var a1 = buffer.Slice(A1Offset, rows * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                var x = inputs.Slice(row * 10, 10);
-                var z = z1.Slice(row * 16, 16);
-                b1.CopyTo(z);
-                for (int k = 0; k < 10; k++)
+                // Layer 1: 10 -> 16, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var w1 = parameters.Slice(W1Offset, 160);
+                var b1 = parameters.Slice(B1Offset, 16);
+                var z1 = buffer.Slice(Z1Offset, rows * 16);
+                var a1 = buffer.Slice(A1Offset, rows * 16);
+                for (int row = 0; row < rows; row++)
                 {
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 16, 16), x[k], z, z);
+                    var x = inputs.Slice(row * 10, 10);
+                    // Row-major W: z += x[k] * (row k of W), a contiguous multiply-add per input.
+                    var z = z1.Slice(row * 16, 16);
+                    b1.CopyTo(z);
+                    for (int k = 0; k < 10; k++)
+                    {
+                        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(w1.Slice(k * 16, 16), x[k], z, z);
+                    }
+                }
+
+                global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
+
+                // Layer 2: 16 -> 1, Identity. Z2 = A1 * W2 + b2, A2 = Z2.
+                var w2 = parameters.Slice(W2Offset, 16);
+                var b2 = parameters.Slice(B2Offset, 1);
+                var z2 = buffer.Slice(Z2Offset, rows);
+                var a2 = z2;
+                for (int row = 0; row < rows; row++)
+                {
+                    var x = a1.Slice(row * 16, 16);
+                    var z = z2.Slice(row, 1);
+                    z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]) + (x[3] * w2[3]) + (x[4] * w2[4]) + (x[5] * w2[5]) + (x[6] * w2[6]) + (x[7] * w2[7]) + (x[8] * w2[8]) + (x[9] * w2[9]) + (x[10] * w2[10]) + (x[11] * w2[11]) + (x[12] * w2[12]) + (x[13] * w2[13]) + (x[14] * w2[14]) + (x[15] * w2[15]);
                 }
             }
 
-            global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
-
-            // Layer 2: 16 -> 1, Identity. Z2 = A1 * W2 + b2, A2 = Z2.
-            var w2 = parameters.Slice(W2Offset, 16);
-            var b2 = parameters.Slice(B2Offset, 1);
-            var z2 = buffer.Slice(Z2Offset, rows * 1);
-            var a2 = z2;
-            for (int row = 0; row < rows; row++)
+            // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            public static double LossSum(global::System.ReadOnlySpan<double> buffer, global::System.ReadOnlySpan<double> targets, int rows)
             {
-                var x = a1.Slice(row * 16, 16);
-                var z = z2.Slice(row * 1, 1);
-                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]) + (x[3] * w2[3]) + (x[4] * w2[4]) + (x[5] * w2[5]) + (x[6] * w2[6]) + (x[7] * w2[7]) + (x[8] * w2[8]) + (x[9] * w2[9]) + (x[10] * w2[10]) + (x[11] * w2[11]) + (x[12] * w2[12]) + (x[13] * w2[13]) + (x[14] * w2[14]) + (x[15] * w2[15]);
-            }
-        }
-
-        // The block's loss summed over its rows; the caller divides the batch total by m once.
-        private static double LossSum(global::System.ReadOnlySpan<double> buffer, global::System.ReadOnlySpan<double> targets, int rows)
-        {
-            // Squared error: sum of (A2 - Y)^2.
-            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 1), targets);
-        }
-
-        // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-        private static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
-        {
-            // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
-            var a2 = buffer.Slice(A2Offset, rows * 1);
-            var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 1);
-            global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-            global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
-
-            // Identity: g'(Z) = 1, so dZ2 is dA2 as it stands.
-
-            // Layer 2: 16 -> 1, Identity. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-            var w2 = parameters.Slice(W2Offset, 16);
-            var gw2 = gradient.Slice(W2Offset, 16);
-            var gb2 = gradient.Slice(B2Offset, 1);
-            var a1 = buffer.Slice(A1Offset, rows * 16);
-            var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                var a = a1.Slice(row * 16, 16);
-                var dz = dz2.Slice(row * 1, 1);
-                gw2[0] += a[0] * dz[0];
-                gw2[1] += a[1] * dz[0];
-                gw2[2] += a[2] * dz[0];
-                gw2[3] += a[3] * dz[0];
-                gw2[4] += a[4] * dz[0];
-                gw2[5] += a[5] * dz[0];
-                gw2[6] += a[6] * dz[0];
-                gw2[7] += a[7] * dz[0];
-                gw2[8] += a[8] * dz[0];
-                gw2[9] += a[9] * dz[0];
-                gw2[10] += a[10] * dz[0];
-                gw2[11] += a[11] * dz[0];
-                gw2[12] += a[12] * dz[0];
-                gw2[13] += a[13] * dz[0];
-                gw2[14] += a[14] * dz[0];
-                gw2[15] += a[15] * dz[0];
-                gb2[0] += dz[0];
-                var da = dz1.Slice(row * 16, 16);
-                da[0] = w2[0] * dz[0];
-                da[1] = w2[1] * dz[0];
-                da[2] = w2[2] * dz[0];
-                da[3] = w2[3] * dz[0];
-                da[4] = w2[4] * dz[0];
-                da[5] = w2[5] * dz[0];
-                da[6] = w2[6] * dz[0];
-                da[7] = w2[7] * dz[0];
-                da[8] = w2[8] * dz[0];
-                da[9] = w2[9] * dz[0];
-                da[10] = w2[10] * dz[0];
-                da[11] = w2[11] * dz[0];
-                da[12] = w2[12] * dz[0];
-                da[13] = w2[13] * dz[0];
-                da[14] = w2[14] * dz[0];
-                da[15] = w2[15] * dz[0];
+                // Squared error: sum of (A2 - Y)^2.
+                return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows), targets);
             }
 
-            // dZ1 = dA1 (*) (1 - A1^2), in place.
-            global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
-
-            // Layer 1: 10 -> 16, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-            var gw1 = gradient.Slice(W1Offset, 160);
-            var gb1 = gradient.Slice(B1Offset, 16);
-            for (int row = 0; row < rows; row++)
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            public static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
             {
-                var a = inputs.Slice(row * 10, 10);
-                var dz = dz1.Slice(row * 16, 16);
-                for (int k = 0; k < 10; k++)
+                // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
+                var a2 = buffer.Slice(A2Offset, rows);
+                var dz2 = buffer.Slice(GradientBuffer0Offset, rows);
+                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+
+                // Identity: g'(Z) = 1, so dZ2 is dA2 as it stands.
+
+                // Layer 2: 16 -> 1, Identity. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
+                var w2 = parameters.Slice(W2Offset, 16);
+                var gw2 = gradient.Slice(W2Offset, 16);
+                var gb2 = gradient.Slice(B2Offset, 1);
+                var a1 = buffer.Slice(A1Offset, rows * 16);
+                var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 16);
+                for (int row = 0; row < rows; row++)
                 {
-                    var gradientRow = gw1.Slice(k * 16, 16);
-                    global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
+                    var a = a1.Slice(row * 16, 16);
+                    var dz = dz2.Slice(row, 1);
+                    gw2[0] += a[0] * dz[0];
+                    gw2[1] += a[1] * dz[0];
+                    gw2[2] += a[2] * dz[0];
+                    gw2[3] += a[3] * dz[0];
+                    gw2[4] += a[4] * dz[0];
+                    gw2[5] += a[5] * dz[0];
+                    gw2[6] += a[6] * dz[0];
+                    gw2[7] += a[7] * dz[0];
+                    gw2[8] += a[8] * dz[0];
+                    gw2[9] += a[9] * dz[0];
+                    gw2[10] += a[10] * dz[0];
+                    gw2[11] += a[11] * dz[0];
+                    gw2[12] += a[12] * dz[0];
+                    gw2[13] += a[13] * dz[0];
+                    gw2[14] += a[14] * dz[0];
+                    gw2[15] += a[15] * dz[0];
+                    gb2[0] += dz[0];
+                    var da = dz1.Slice(row * 16, 16);
+                    da[0] = w2[0] * dz[0];
+                    da[1] = w2[1] * dz[0];
+                    da[2] = w2[2] * dz[0];
+                    da[3] = w2[3] * dz[0];
+                    da[4] = w2[4] * dz[0];
+                    da[5] = w2[5] * dz[0];
+                    da[6] = w2[6] * dz[0];
+                    da[7] = w2[7] * dz[0];
+                    da[8] = w2[8] * dz[0];
+                    da[9] = w2[9] * dz[0];
+                    da[10] = w2[10] * dz[0];
+                    da[11] = w2[11] * dz[0];
+                    da[12] = w2[12] * dz[0];
+                    da[13] = w2[13] * dz[0];
+                    da[14] = w2[14] * dz[0];
+                    da[15] = w2[15] * dz[0];
                 }
 
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                // dZ1 = dA1 (*) (1 - A1^2), in place.
+                global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
+
+                // Layer 1: 10 -> 16, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
+                var gw1 = gradient.Slice(W1Offset, 160);
+                var gb1 = gradient.Slice(B1Offset, 16);
+                for (int row = 0; row < rows; row++)
+                {
+                    var a = inputs.Slice(row * 10, 10);
+                    var dz = dz1.Slice(row * 16, 16);
+                    for (int k = 0; k < 10; k++)
+                    {
+                        var gradientRow = gw1.Slice(k * 16, 16);
+                        global::System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(dz, a[k], gradientRow, gradientRow);
+                    }
+
+                    global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                }
             }
         }
     }

@@ -106,21 +106,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
     /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
     /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
-    {
-        int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-        global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-        global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-        var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-        for (int start = 0; start < rows; start += BlockRows)
-        {
-            int count = global::System.Math.Min(BlockRows, rows - start);
-            Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-            buffer.Slice(A2Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-        }
-    }
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace) =>
+        global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs, workspace);
 
     /// <summary>
     /// Computes the CrossEntropy loss averaged over k &gt;= 1 examples. Safe to call from many threads at once
@@ -139,23 +126,8 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
     /// <returns>The loss over the batch.</returns>
     /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-    public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
-    {
-        int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-        global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-        var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-        double lossSum = 0;
-        for (int start = 0; start < rows; start += BlockRows)
-        {
-            int count = global::System.Math.Min(BlockRows, rows - start);
-            Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-            lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-        }
-
-        return (float)(lossSum / rows);
-    }
+    public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace) =>
+        global::Backprop.Kernels.NetworkBatch.Loss<Passes, float>(_parameters, inputs, targets, workspace);
 
     /// <summary>
     /// Computes the CrossEntropy loss over k &gt;= 1 examples and its gradient with respect to every parameter
@@ -177,207 +149,202 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
     /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
     /// <returns>The loss over the batch.</returns>
     /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-    public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
+    public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace) =>
+        global::Backprop.Kernels.NetworkBatch.Gradient<Passes, float>(_parameters, inputs, targets, gradient, workspace);
+
+    // The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this
+    // network alone, with direct calls to these methods.
+    private readonly struct Passes : global::Backprop.Kernels.INetworkPasses<float>
     {
-        int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-        global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-        global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-        global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
-        global::System.ArgumentNullException.ThrowIfNull(workspace);
+        static int global::Backprop.Kernels.INetworkPasses<float>.InputSize => InputSize;
+        static int global::Backprop.Kernels.INetworkPasses<float>.OutputSize => OutputSize;
+        static int global::Backprop.Kernels.INetworkPasses<float>.ParameterCount => ParameterCount;
+        static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
+        static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
+        static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
+        static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+        static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y
 
-        var buffer = workspace.GetSpan(GradientWorkspaceLength);
-        // d loss / d output of the batch mean: 1/m for the fused output and loss.
-        var outputScale = (float)(1.0 / rows);
-        double lossSum = 0;
-        gradient.Clear();
-        for (int start = 0; start < rows; start += BlockRows)
+        // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+        public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
         {
-            int count = global::System.Math.Min(BlockRows, rows - start);
-            var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-            var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-            Forward(_parameters, blockInputs, count, buffer);
-            lossSum += LossSum(buffer, blockTargets, count);
-            Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
-        }
+            int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 
-        return (float)(lossSum / rows);
-    }
-
-    // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-    private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-    {
-        // Layer 1: 2 -> 2, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
-        var w1 = parameters.Slice(W1Offset, 4);
-        var b1 = parameters.Slice(B1Offset, 2);
-        var z1 = buffer.Slice(Z1Offset, rows * 2);
-        var a1 = buffer.Slice(A1Offset, rows * 2);
-        // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-        {
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-            global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            for (int row = 0; row + 8 <= rows; row += 8)
+            // Layer 1: 2 -> 2, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+            var w1 = parameters.Slice(W1Offset, 4);
+            var b1 = parameters.Slice(B1Offset, 2);
+            var z1 = buffer.Slice(Z1Offset, rows * 2);
+            var a1 = buffer.Slice(A1Offset, rows * 2);
+            // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+            if (laneRows > 0)
             {
-                global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, x1Lanes);
-                z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[2]);
-                z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[3]);
-                global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 2, z1.Slice(row * 2, 16));
-            }
-        }
-
-        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-        {
-            var x = inputs.Slice(row * 2, 2);
-            var z = z1.Slice(row * 2, 2);
-            z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[2]);
-            z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[3]);
-        }
-
-        global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
-
-        // Layer 2: 2 -> 2, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
-        var w2 = parameters.Slice(W2Offset, 4);
-        var b2 = parameters.Slice(B2Offset, 2);
-        var z2 = buffer.Slice(Z2Offset, rows * 2);
-        var a2 = buffer.Slice(A2Offset, rows * 2);
-        // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-        {
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-            global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            for (int row = 0; row + 8 <= rows; row += 8)
-            {
-                global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, x2Lanes);
-                z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[2]);
-                z2Lanes[1] = b2Lanes[1] + (x2Lanes[0] * w2Lanes[1]) + (x2Lanes[1] * w2Lanes[3]);
-                global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 2, z2.Slice(row * 2, 16));
-            }
-        }
-
-        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-        {
-            var x = a1.Slice(row * 2, 2);
-            var z = z2.Slice(row * 2, 2);
-            z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[2]);
-            z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[3]);
-        }
-
-        global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 2);
-    }
-
-    // The block's loss summed over its rows; the caller divides the batch total by m once.
-    private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
-    {
-        // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
-        return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 2), targets, 2);
-    }
-
-    // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-    private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
-    {
-        // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
-        var a2 = buffer.Slice(A2Offset, rows * 2);
-        var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 2);
-        global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-        global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
-
-        // Layer 2: 2 -> 2, Softmax. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-        var w2 = parameters.Slice(W2Offset, 4);
-        var gw2 = gradient.Slice(W2Offset, 4);
-        var gb2 = gradient.Slice(B2Offset, 2);
-        var a1 = buffer.Slice(A1Offset, rows * 2);
-        var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 2);
-        // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-        {
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-            global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
-            g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            for (int row = 0; row + 8 <= rows; row += 8)
-            {
-                global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, a2Lanes);
-                global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 2, 16), 2, dz2Lanes);
-                g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
-                g2Lanes[1] += a2Lanes[0] * dz2Lanes[1];
-                g2Lanes[2] += a2Lanes[1] * dz2Lanes[0];
-                g2Lanes[3] += a2Lanes[1] * dz2Lanes[1];
-                g2Lanes[4] += dz2Lanes[0];
-                g2Lanes[5] += dz2Lanes[1];
-                da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]);
-                da2Lanes[1] = (w2Lanes[2] * dz2Lanes[0]) + (w2Lanes[3] * dz2Lanes[1]);
-                global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 2, dz1.Slice(row * 2, 16));
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                for (int row = 0; row < laneRows; row += 8)
+                {
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, inputsLanes);
+                    z1Lanes[0] = b1Lanes[0] + (inputsLanes[0] * w1Lanes[0]) + (inputsLanes[1] * w1Lanes[2]);
+                    z1Lanes[1] = b1Lanes[1] + (inputsLanes[0] * w1Lanes[1]) + (inputsLanes[1] * w1Lanes[3]);
+                    global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 2, z1.Slice(row * 2, 16));
+                }
             }
 
-            global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
-            global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 2), gb2);
-        }
-
-        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-        {
-            var a = a1.Slice(row * 2, 2);
-            var dz = dz2.Slice(row * 2, 2);
-            gw2[0] += a[0] * dz[0];
-            gw2[1] += a[0] * dz[1];
-            gw2[2] += a[1] * dz[0];
-            gw2[3] += a[1] * dz[1];
-            gb2[0] += dz[0];
-            gb2[1] += dz[1];
-            var da = dz1.Slice(row * 2, 2);
-            da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]);
-            da[1] = (w2[2] * dz[0]) + (w2[3] * dz[1]);
-        }
-
-        // dZ1 = dA1 (*) (1 - A1^2), in place.
-        global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
-
-        // Layer 1: 2 -> 2, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-        var gw1 = gradient.Slice(W1Offset, 4);
-        var gb1 = gradient.Slice(B1Offset, 2);
-        // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-        if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-        {
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-            global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
-            g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-            for (int row = 0; row + 8 <= rows; row += 8)
+            for (int row = laneRows; row < rows; row++)
             {
-                global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
-                global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 2, 16), 2, dz1Lanes);
-                g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
-                g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
-                g1Lanes[2] += a1Lanes[1] * dz1Lanes[0];
-                g1Lanes[3] += a1Lanes[1] * dz1Lanes[1];
-                g1Lanes[4] += dz1Lanes[0];
-                g1Lanes[5] += dz1Lanes[1];
+                var x = inputs.Slice(row * 2, 2);
+                var z = z1.Slice(row * 2, 2);
+                z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[2]);
+                z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[3]);
             }
 
-            global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 4), gw1);
-            global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(4, 2), gb1);
+            global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
+
+            // Layer 2: 2 -> 2, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
+            var w2 = parameters.Slice(W2Offset, 4);
+            var b2 = parameters.Slice(B2Offset, 2);
+            var z2 = buffer.Slice(Z2Offset, rows * 2);
+            var a2 = buffer.Slice(A2Offset, rows * 2);
+            // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+            if (laneRows > 0)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                for (int row = 0; row < laneRows; row += 8)
+                {
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, a1Lanes);
+                    z2Lanes[0] = b2Lanes[0] + (a1Lanes[0] * w2Lanes[0]) + (a1Lanes[1] * w2Lanes[2]);
+                    z2Lanes[1] = b2Lanes[1] + (a1Lanes[0] * w2Lanes[1]) + (a1Lanes[1] * w2Lanes[3]);
+                    global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 2, z2.Slice(row * 2, 16));
+                }
+            }
+
+            for (int row = laneRows; row < rows; row++)
+            {
+                var x = a1.Slice(row * 2, 2);
+                var z = z2.Slice(row * 2, 2);
+                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[2]);
+                z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[3]);
+            }
+
+            global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 2);
         }
 
-        for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
+        // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+        public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
         {
-            var a = inputs.Slice(row * 2, 2);
-            var dz = dz1.Slice(row * 2, 2);
-            gw1[0] += a[0] * dz[0];
-            gw1[1] += a[0] * dz[1];
-            gw1[2] += a[1] * dz[0];
-            gw1[3] += a[1] * dz[1];
-            gb1[0] += dz[0];
-            gb1[1] += dz[1];
+            // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
+            return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 2), targets, 2);
+        }
+
+        // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+        public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+        {
+            int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
+
+            // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
+            var a2 = buffer.Slice(A2Offset, rows * 2);
+            var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 2);
+            global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
+            global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+
+            // Layer 2: 2 -> 2, Softmax. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
+            var w2 = parameters.Slice(W2Offset, 4);
+            var gw2 = gradient.Slice(W2Offset, 4);
+            var gb2 = gradient.Slice(B2Offset, 2);
+            var a1 = buffer.Slice(A1Offset, rows * 2);
+            var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 2);
+            // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (laneRows > 0)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                for (int row = 0; row < laneRows; row += 8)
+                {
+                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 2, 16), 2, a1Lanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 2, 16), 2, dz2Lanes);
+                    g2Lanes[0] += a1Lanes[0] * dz2Lanes[0];
+                    g2Lanes[1] += a1Lanes[0] * dz2Lanes[1];
+                    g2Lanes[2] += a1Lanes[1] * dz2Lanes[0];
+                    g2Lanes[3] += a1Lanes[1] * dz2Lanes[1];
+                    g2Lanes[4] += dz2Lanes[0];
+                    g2Lanes[5] += dz2Lanes[1];
+                    da1Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]);
+                    da1Lanes[1] = (w2Lanes[2] * dz2Lanes[0]) + (w2Lanes[3] * dz2Lanes[1]);
+                    global::Backprop.Kernels.LaneKernels.Scatter(da1Lanes, 2, dz1.Slice(row * 2, 16));
+                }
+
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 4), gw2);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(4, 2), gb2);
+            }
+
+            for (int row = laneRows; row < rows; row++)
+            {
+                var a = a1.Slice(row * 2, 2);
+                var dz = dz2.Slice(row * 2, 2);
+                gw2[0] += a[0] * dz[0];
+                gw2[1] += a[0] * dz[1];
+                gw2[2] += a[1] * dz[0];
+                gw2[3] += a[1] * dz[1];
+                gb2[0] += dz[0];
+                gb2[1] += dz[1];
+                var da = dz1.Slice(row * 2, 2);
+                da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]);
+                da[1] = (w2[2] * dz[0]) + (w2[3] * dz[1]);
+            }
+
+            // dZ1 = dA1 (*) (1 - A1^2), in place.
+            global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
+
+            // Layer 1: 2 -> 2, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
+            var gw1 = gradient.Slice(W1Offset, 4);
+            var gb1 = gradient.Slice(B1Offset, 2);
+            // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+            if (laneRows > 0)
+            {
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                for (int row = 0; row < laneRows; row += 8)
+                {
+                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, inputsLanes);
+                    global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 2, 16), 2, dz1Lanes);
+                    g1Lanes[0] += inputsLanes[0] * dz1Lanes[0];
+                    g1Lanes[1] += inputsLanes[0] * dz1Lanes[1];
+                    g1Lanes[2] += inputsLanes[1] * dz1Lanes[0];
+                    g1Lanes[3] += inputsLanes[1] * dz1Lanes[1];
+                    g1Lanes[4] += dz1Lanes[0];
+                    g1Lanes[5] += dz1Lanes[1];
+                }
+
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 4), gw1);
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(4, 2), gb1);
+            }
+
+            for (int row = laneRows; row < rows; row++)
+            {
+                var a = inputs.Slice(row * 2, 2);
+                var dz = dz1.Slice(row * 2, 2);
+                gw1[0] += a[0] * dz[0];
+                gw1[1] += a[0] * dz[1];
+                gw1[2] += a[1] * dz[0];
+                gw1[3] += a[1] * dz[1];
+                gb1[0] += dz[0];
+                gb1[1] += dz[1];
+            }
         }
     }
 }

@@ -110,21 +110,8 @@ namespace Demo.Classifiers
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                buffer.Slice(A2Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-            }
-        }
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs, workspace);
 
         /// <summary>
         /// Computes the CrossEntropy loss averaged over k &gt;= 1 examples. Safe to call from many threads at once
@@ -143,23 +130,8 @@ namespace Demo.Classifiers
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            double lossSum = 0;
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-            }
-
-            return (float)(lossSum / rows);
-        }
+        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Loss<Passes, float>(_parameters, inputs, targets, workspace);
 
         /// <summary>
         /// Computes the CrossEntropy loss over k &gt;= 1 examples and its gradient with respect to every parameter
@@ -181,110 +153,87 @@ namespace Demo.Classifiers
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
+        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Gradient<Passes, float>(_parameters, inputs, targets, gradient, workspace);
 
-            var buffer = workspace.GetSpan(GradientWorkspaceLength);
-            // d loss / d output of the batch mean: 1/m for the fused output and loss.
-            var outputScale = (float)(1.0 / rows);
-            double lossSum = 0;
-            gradient.Clear();
-            for (int start = 0; start < rows; start += BlockRows)
+        // The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this
+        // network alone, with direct calls to these methods.
+        private readonly struct Passes : global::Backprop.Kernels.INetworkPasses<float>
+        {
+            static int global::Backprop.Kernels.INetworkPasses<float>.InputSize => InputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputSize => OutputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ParameterCount => ParameterCount;
+            static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+            static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y
+
+            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
             {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-                var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-                Forward(_parameters, blockInputs, count, buffer);
-                lossSum += LossSum(buffer, blockTargets, count);
-                Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
+                // Layer 1: 64 -> 32, ReLU. Z1 = A0 * W1 + b1, A1 = max(0, Z1).
+                var w1 = parameters.Slice(W1Offset, 2048);
+                var b1 = parameters.Slice(B1Offset, 32);
+                var z1 = buffer.Slice(Z1Offset, rows * 32);
+                var a1 = buffer.Slice(A1Offset, rows * 32);
+                // Every row starts from the bias, then one register-blocked product for the whole block.
+                global::Backprop.Kernels.RowKernels.BroadcastRows(b1, z1);
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 64, w1, 32, z1);
+
+                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
+
+                // Layer 2: 32 -> 10, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
+                var w2 = parameters.Slice(W2Offset, 320);
+                var b2 = parameters.Slice(B2Offset, 10);
+                var z2 = buffer.Slice(Z2Offset, rows * 10);
+                var a2 = buffer.Slice(A2Offset, rows * 10);
+                // Every row starts from the bias, then one register-blocked product for the whole block.
+                global::Backprop.Kernels.RowKernels.BroadcastRows(b2, z2);
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 10, z2);
+
+                global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 10);
             }
 
-            return (float)(lossSum / rows);
-        }
-
-        // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-        private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-        {
-            // Layer 1: 64 -> 32, ReLU. Z1 = A0 * W1 + b1, A1 = max(0, Z1).
-            var w1 = parameters.Slice(W1Offset, 2048);
-            var b1 = parameters.Slice(B1Offset, 32);
-            var z1 = buffer.Slice(Z1Offset, rows * 32);
-            var a1 = buffer.Slice(A1Offset, rows * 32);
-            for (int row = 0; row < rows; row++)
+            // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
             {
-                b1.CopyTo(z1.Slice(row * 32, 32));
+                // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
+                return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 10), targets, 10);
             }
 
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 64, w1, 32, z1);
-
-            global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
-
-            // Layer 2: 32 -> 10, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
-            var w2 = parameters.Slice(W2Offset, 320);
-            var b2 = parameters.Slice(B2Offset, 10);
-            var z2 = buffer.Slice(Z2Offset, rows * 10);
-            var a2 = buffer.Slice(A2Offset, rows * 10);
-            for (int row = 0; row < rows; row++)
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
             {
-                b2.CopyTo(z2.Slice(row * 10, 10));
-            }
+                // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
+                var a2 = buffer.Slice(A2Offset, rows * 10);
+                var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 10);
+                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
 
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(a1, rows, 32, w2, 10, z2);
+                // Layer 2: 32 -> 10, Softmax. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
+                var w2 = parameters.Slice(W2Offset, 320);
+                var gw2 = gradient.Slice(W2Offset, 320);
+                var gb2 = gradient.Slice(B2Offset, 10);
+                var a1 = buffer.Slice(A1Offset, rows * 32);
+                var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 32);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2);
 
-            global::Backprop.Kernels.ActivationKernels.SoftmaxRows(z2, a2, 10);
-        }
+                // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
+                var w2t = buffer.Slice(TransposedWeightsOffset, 320);
+                global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 10, w2t);
+                dz1.Clear();
+                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 10, w2t, 32, dz1);
 
-        // The block's loss summed over its rows; the caller divides the batch total by m once.
-        private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
-        {
-            // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
-            return global::Backprop.Kernels.LossKernels.SoftmaxCrossEntropySum(buffer.Slice(Z2Offset, rows * 10), targets, 10);
-        }
+                // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
+                global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
 
-        // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-        private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
-        {
-            // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
-            var a2 = buffer.Slice(A2Offset, rows * 10);
-            var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 10);
-            global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-            global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
-
-            // Layer 2: 32 -> 10, Softmax. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-            var w2 = parameters.Slice(W2Offset, 320);
-            var gw2 = gradient.Slice(W2Offset, 320);
-            var gb2 = gradient.Slice(B2Offset, 10);
-            var a1 = buffer.Slice(A1Offset, rows * 32);
-            var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 32);
-            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
-            for (int row = 0; row < rows; row++)
-            {
-                var dz = dz2.Slice(row * 10, 10);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb2, dz, gb2);
-            }
-
-            // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
-            var w2t = buffer.Slice(TransposedWeightsOffset, 320);
-            global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 10, w2t);
-            dz1.Clear();
-            global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 10, w2t, 32, dz1);
-
-            // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
-            global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
-
-            // Layer 1: 64 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-            var gw1 = gradient.Slice(W1Offset, 2048);
-            var gb1 = gradient.Slice(B1Offset, 32);
-            global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1);
-            for (int row = 0; row < rows; row++)
-            {
-                var dz = dz1.Slice(row * 32, 32);
-                global::System.Numerics.Tensors.TensorPrimitives.Add(gb1, dz, gb1);
+                // Layer 1: 64 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
+                var gw1 = gradient.Slice(W1Offset, 2048);
+                var gb1 = gradient.Slice(B1Offset, 32);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz1, gb1);
             }
         }
     }

@@ -121,21 +121,8 @@ namespace Demo
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(outputs.Length, rows * OutputSize, rows, nameof(outputs));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(inputs, outputs, nameof(outputs));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                buffer.Slice(A2Offset, count * OutputSize).CopyTo(outputs.Slice(start * OutputSize, count * OutputSize));
-            }
-        }
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs, workspace);
 
         /// <summary>
         /// Computes the MeanSquaredError loss averaged over k &gt;= 1 examples. Safe to call from many threads at once
@@ -154,23 +141,8 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows.</exception>
-        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace)
-        {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
-
-            var buffer = workspace.GetSpan(ForwardWorkspaceLength);
-            double lossSum = 0;
-            for (int start = 0; start < rows; start += BlockRows)
-            {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                Forward(_parameters, inputs.Slice(start * InputSize, count * InputSize), count, buffer);
-                lossSum += LossSum(buffer, targets.Slice(start * OutputSize, count * OutputSize), count);
-            }
-
-            return (float)(lossSum / rows);
-        }
+        public float Loss(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Loss<Passes, float>(_parameters, inputs, targets, workspace);
 
         /// <summary>
         /// Computes the MeanSquaredError loss over k &gt;= 1 examples and its gradient with respect to every parameter
@@ -192,214 +164,209 @@ namespace Demo
         /// <param name="workspace">Scratch memory; not to be shared by two threads at once.</param>
         /// <returns>The loss over the batch.</returns>
         /// <exception cref="global::System.ArgumentException">A span length does not match, or <paramref name="gradient"/> overlaps the parameters.</exception>
-        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace)
+        public float Gradient(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, global::System.Span<float> gradient, global::Backprop.Workspace<float> workspace) =>
+            global::Backprop.Kernels.NetworkBatch.Gradient<Passes, float>(_parameters, inputs, targets, gradient, workspace);
+
+        // The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this
+        // network alone, with direct calls to these methods.
+        private readonly struct Passes : global::Backprop.Kernels.INetworkPasses<float>
         {
-            int rows = global::Backprop.Kernels.BatchArguments.GetRowCount(inputs.Length, InputSize, nameof(inputs));
-            global::Backprop.Kernels.BatchArguments.RequireLength(targets.Length, rows * OutputSize, rows, nameof(targets));
-            global::Backprop.Kernels.BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
-            global::Backprop.Kernels.BatchArguments.RequireNoOverlap<float>(_parameters, gradient, nameof(gradient));
-            global::System.ArgumentNullException.ThrowIfNull(workspace);
+            static int global::Backprop.Kernels.INetworkPasses<float>.InputSize => InputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputSize => OutputSize;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ParameterCount => ParameterCount;
+            static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
+            static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
+            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+            static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
-            var buffer = workspace.GetSpan(GradientWorkspaceLength);
-            // d loss / d output of the batch mean: 2/m for the squared error.
-            var outputScale = (float)(2.0 / rows);
-            double lossSum = 0;
-            gradient.Clear();
-            for (int start = 0; start < rows; start += BlockRows)
+            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
             {
-                int count = global::System.Math.Min(BlockRows, rows - start);
-                var blockInputs = inputs.Slice(start * InputSize, count * InputSize);
-                var blockTargets = targets.Slice(start * OutputSize, count * OutputSize);
-                Forward(_parameters, blockInputs, count, buffer);
-                lossSum += LossSum(buffer, blockTargets, count);
-                Backward(_parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
-            }
+                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 
-            return (float)(lossSum / rows);
-        }
-
-        // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-        private static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-        {
-            // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
-            var w1 = parameters.Slice(W1Offset, 6);
-            var b1 = parameters.Slice(B1Offset, 3);
-            var z1 = buffer.Slice(Z1Offset, rows * 3);
-            var a1 = buffer.Slice(A1Offset, rows * 3);
-            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                for (int row = 0; row + 8 <= rows; row += 8)
+                // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var w1 = parameters.Slice(W1Offset, 6);
+                var b1 = parameters.Slice(B1Offset, 3);
+                var z1 = buffer.Slice(Z1Offset, rows * 3);
+                var a1 = buffer.Slice(A1Offset, rows * 3);
+                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+                if (laneRows > 0)
                 {
-                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, x1Lanes);
-                    z1Lanes[0] = b1Lanes[0] + (x1Lanes[0] * w1Lanes[0]) + (x1Lanes[1] * w1Lanes[3]);
-                    z1Lanes[1] = b1Lanes[1] + (x1Lanes[0] * w1Lanes[1]) + (x1Lanes[1] * w1Lanes[4]);
-                    z1Lanes[2] = b1Lanes[2] + (x1Lanes[0] * w1Lanes[2]) + (x1Lanes[1] * w1Lanes[5]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
-                }
-            }
-
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var x = inputs.Slice(row * 2, 2);
-                var z = z1.Slice(row * 3, 3);
-                z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[3]);
-                z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[4]);
-                z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[5]);
-            }
-
-            global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
-
-            // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
-            var w2 = parameters.Slice(W2Offset, 3);
-            var b2 = parameters.Slice(B2Offset, 1);
-            var z2 = buffer.Slice(Z2Offset, rows * 1);
-            var a2 = buffer.Slice(A2Offset, rows * 1);
-            // Eight rows at a time, one row per vector lane; then the rows left over, one at a time.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> x2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                for (int row = 0; row + 8 <= rows; row += 8)
-                {
-                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, x2Lanes);
-                    z2Lanes[0] = b2Lanes[0] + (x2Lanes[0] * w2Lanes[0]) + (x2Lanes[1] * w2Lanes[1]) + (x2Lanes[2] * w2Lanes[2]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row * 1, 8));
-                }
-            }
-
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var x = a1.Slice(row * 3, 3);
-                var z = z2.Slice(row * 1, 1);
-                z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]);
-            }
-
-            global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
-        }
-
-        // The block's loss summed over its rows; the caller divides the batch total by m once.
-        private static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
-        {
-            // Squared error: sum of (A2 - Y)^2.
-            return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 1), targets);
-        }
-
-        // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-        private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
-        {
-            // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
-            var a2 = buffer.Slice(A2Offset, rows * 1);
-            var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 1);
-            global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-            global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
-
-            // dZ2 = dA2 (*) A2 (1 - A2), in place.
-            global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a2, dz2, dz2);
-
-            // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-            var w2 = parameters.Slice(W2Offset, 3);
-            var gw2 = gradient.Slice(W2Offset, 3);
-            var gb2 = gradient.Slice(B2Offset, 1);
-            var a1 = buffer.Slice(A1Offset, rows * 3);
-            var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 3);
-            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-                g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                for (int row = 0; row + 8 <= rows; row += 8)
-                {
-                    global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, a2Lanes);
-                    global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 1, 8), 1, dz2Lanes);
-                    g2Lanes[0] += a2Lanes[0] * dz2Lanes[0];
-                    g2Lanes[1] += a2Lanes[1] * dz2Lanes[0];
-                    g2Lanes[2] += a2Lanes[2] * dz2Lanes[0];
-                    g2Lanes[3] += dz2Lanes[0];
-                    da2Lanes[0] = (w2Lanes[0] * dz2Lanes[0]);
-                    da2Lanes[1] = (w2Lanes[1] * dz2Lanes[0]);
-                    da2Lanes[2] = (w2Lanes[2] * dz2Lanes[0]);
-                    global::Backprop.Kernels.LaneKernels.Scatter(da2Lanes, 3, dz1.Slice(row * 3, 24));
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, inputsLanes);
+                        z1Lanes[0] = b1Lanes[0] + (inputsLanes[0] * w1Lanes[0]) + (inputsLanes[1] * w1Lanes[3]);
+                        z1Lanes[1] = b1Lanes[1] + (inputsLanes[0] * w1Lanes[1]) + (inputsLanes[1] * w1Lanes[4]);
+                        z1Lanes[2] = b1Lanes[2] + (inputsLanes[0] * w1Lanes[2]) + (inputsLanes[1] * w1Lanes[5]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
+                    }
                 }
 
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 3), gw2);
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(3, 1), gb2);
-            }
-
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
-            {
-                var a = a1.Slice(row * 3, 3);
-                var dz = dz2.Slice(row * 1, 1);
-                gw2[0] += a[0] * dz[0];
-                gw2[1] += a[1] * dz[0];
-                gw2[2] += a[2] * dz[0];
-                gb2[0] += dz[0];
-                var da = dz1.Slice(row * 3, 3);
-                da[0] = w2[0] * dz[0];
-                da[1] = w2[1] * dz[0];
-                da[2] = w2[2] * dz[0];
-            }
-
-            // dZ1 = dA1 (*) (1 - A1^2), in place.
-            global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
-
-            // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-            var gw1 = gradient.Slice(W1Offset, 6);
-            var gb1 = gradient.Slice(B1Offset, 3);
-            // Eight rows at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-            if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated && rows >= 8)
-            {
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
-                g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                for (int row = 0; row + 8 <= rows; row += 8)
+                for (int row = laneRows; row < rows; row++)
                 {
-                    global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, a1Lanes);
-                    global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
-                    g1Lanes[0] += a1Lanes[0] * dz1Lanes[0];
-                    g1Lanes[1] += a1Lanes[0] * dz1Lanes[1];
-                    g1Lanes[2] += a1Lanes[0] * dz1Lanes[2];
-                    g1Lanes[3] += a1Lanes[1] * dz1Lanes[0];
-                    g1Lanes[4] += a1Lanes[1] * dz1Lanes[1];
-                    g1Lanes[5] += a1Lanes[1] * dz1Lanes[2];
-                    g1Lanes[6] += dz1Lanes[0];
-                    g1Lanes[7] += dz1Lanes[1];
-                    g1Lanes[8] += dz1Lanes[2];
+                    var x = inputs.Slice(row * 2, 2);
+                    var z = z1.Slice(row * 3, 3);
+                    z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[3]);
+                    z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[4]);
+                    z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[5]);
                 }
 
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 6), gw1);
-                global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(6, 3), gb1);
+                global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
+
+                // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                var w2 = parameters.Slice(W2Offset, 3);
+                var b2 = parameters.Slice(B2Offset, 1);
+                var z2 = buffer.Slice(Z2Offset, rows);
+                var a2 = buffer.Slice(A2Offset, rows);
+                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
+                if (laneRows > 0)
+                {
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, a1Lanes);
+                        z2Lanes[0] = b2Lanes[0] + (a1Lanes[0] * w2Lanes[0]) + (a1Lanes[1] * w2Lanes[1]) + (a1Lanes[2] * w2Lanes[2]);
+                        global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row, 8));
+                    }
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var x = a1.Slice(row * 3, 3);
+                    var z = z2.Slice(row, 1);
+                    z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]);
+                }
+
+                global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
             }
 
-            for (int row = global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? rows - (rows % 8) : 0; row < rows; row++)
+            // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
             {
-                var a = inputs.Slice(row * 2, 2);
-                var dz = dz1.Slice(row * 3, 3);
-                gw1[0] += a[0] * dz[0];
-                gw1[1] += a[0] * dz[1];
-                gw1[2] += a[0] * dz[2];
-                gw1[3] += a[1] * dz[0];
-                gw1[4] += a[1] * dz[1];
-                gw1[5] += a[1] * dz[2];
-                gb1[0] += dz[0];
-                gb1[1] += dz[1];
-                gb1[2] += dz[2];
+                // Squared error: sum of (A2 - Y)^2.
+                return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows), targets);
+            }
+
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            {
+                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
+
+                // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
+                var a2 = buffer.Slice(A2Offset, rows);
+                var dz2 = buffer.Slice(GradientBuffer0Offset, rows);
+                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
+                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+
+                // dZ2 = dA2 (*) A2 (1 - A2), in place.
+                global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a2, dz2, dz2);
+
+                // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
+                var w2 = parameters.Slice(W2Offset, 3);
+                var gw2 = gradient.Slice(W2Offset, 3);
+                var gb2 = gradient.Slice(B2Offset, 1);
+                var a1 = buffer.Slice(A1Offset, rows * 3);
+                var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 3);
+                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+                if (laneRows > 0)
+                {
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
+                    g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, a1Lanes);
+                        global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row, 8), 1, dz2Lanes);
+                        g2Lanes[0] += a1Lanes[0] * dz2Lanes[0];
+                        g2Lanes[1] += a1Lanes[1] * dz2Lanes[0];
+                        g2Lanes[2] += a1Lanes[2] * dz2Lanes[0];
+                        g2Lanes[3] += dz2Lanes[0];
+                        da1Lanes[0] = w2Lanes[0] * dz2Lanes[0];
+                        da1Lanes[1] = w2Lanes[1] * dz2Lanes[0];
+                        da1Lanes[2] = w2Lanes[2] * dz2Lanes[0];
+                        global::Backprop.Kernels.LaneKernels.Scatter(da1Lanes, 3, dz1.Slice(row * 3, 24));
+                    }
+
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 3), gw2);
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(3, 1), gb2);
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var a = a1.Slice(row * 3, 3);
+                    var dz = dz2.Slice(row, 1);
+                    gw2[0] += a[0] * dz[0];
+                    gw2[1] += a[1] * dz[0];
+                    gw2[2] += a[2] * dz[0];
+                    gb2[0] += dz[0];
+                    var da = dz1.Slice(row * 3, 3);
+                    da[0] = w2[0] * dz[0];
+                    da[1] = w2[1] * dz[0];
+                    da[2] = w2[2] * dz[0];
+                }
+
+                // dZ1 = dA1 (*) (1 - A1^2), in place.
+                global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
+
+                // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
+                var gw1 = gradient.Slice(W1Offset, 6);
+                var gb1 = gradient.Slice(B1Offset, 3);
+                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
+                if (laneRows > 0)
+                {
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
+                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
+                    g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                    for (int row = 0; row < laneRows; row += 8)
+                    {
+                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, inputsLanes);
+                        global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
+                        g1Lanes[0] += inputsLanes[0] * dz1Lanes[0];
+                        g1Lanes[1] += inputsLanes[0] * dz1Lanes[1];
+                        g1Lanes[2] += inputsLanes[0] * dz1Lanes[2];
+                        g1Lanes[3] += inputsLanes[1] * dz1Lanes[0];
+                        g1Lanes[4] += inputsLanes[1] * dz1Lanes[1];
+                        g1Lanes[5] += inputsLanes[1] * dz1Lanes[2];
+                        g1Lanes[6] += dz1Lanes[0];
+                        g1Lanes[7] += dz1Lanes[1];
+                        g1Lanes[8] += dz1Lanes[2];
+                    }
+
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 6), gw1);
+                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(6, 3), gb1);
+                }
+
+                for (int row = laneRows; row < rows; row++)
+                {
+                    var a = inputs.Slice(row * 2, 2);
+                    var dz = dz1.Slice(row * 3, 3);
+                    gw1[0] += a[0] * dz[0];
+                    gw1[1] += a[0] * dz[1];
+                    gw1[2] += a[0] * dz[2];
+                    gw1[3] += a[1] * dz[0];
+                    gw1[4] += a[1] * dz[1];
+                    gw1[5] += a[1] * dz[2];
+                    gb1[0] += dz[0];
+                    gb1[1] += dz[1];
+                    gb1[2] += dz[2];
+                }
             }
         }
     }

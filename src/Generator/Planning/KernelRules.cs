@@ -1,0 +1,62 @@
+namespace Backprop.Generator.Planning;
+
+/// <summary>
+/// The one place that decides how each layer is computed, from its constant shape. Every rule names the benchmark in
+/// <c>benchmarks/</c> that backs it; a new kernel form is a new <see cref="ProductKernel"/> value, a rule here, and a case
+/// in the emitter that switches on it.
+/// </summary>
+internal static class KernelRules
+{
+    /// <summary>
+    /// Layers with at most this many weights are unrolled into straight-line code: they are narrower than a vector, so a
+    /// TensorPrimitives call per input costs more in call overhead than the arithmetic it does (LayerKernelBenchmark).
+    /// Float layers this small also run eight rows at a time in vector lanes (LayerKernelBenchmark, 0.50x for 8 -> 4).
+    /// </summary>
+    public const int MaxUnrolledWeights = 64;
+
+    /// <summary>
+    /// Float layers with at least this many outputs (one vector) use the register-blocked products, 6 rows x 16 or x 8
+    /// columns in registers (WideLayerKernelBenchmark, down to 10 outputs).
+    /// </summary>
+    public const int MinBlockedColumns = 8;
+
+    /// <summary>
+    /// W is transposed once per block for the blocked input gradient, about as costly as 16 rows of the product (a strided
+    /// copy against vectorized multiply-adds), so only networks whose blocks hold at least this many rows transpose
+    /// (InputGradientKernelBenchmark).
+    /// </summary>
+    public const int MinTransposingBlockRows = 32;
+
+    /// <summary>The largest W transposed into the workspace: 4 MB of float values, to bound the workspace.</summary>
+    public const int MaxTransposedWeights = 1 << 20;
+
+    /// <summary>Chooses the kernels of weight layer <paramref name="index"/> (1-based) of a network.</summary>
+    /// <param name="index">The layer's 1-based index; layer 1 needs no input gradient.</param>
+    /// <param name="fanIn">The layer's inputs.</param>
+    /// <param name="fanOut">The layer's outputs.</param>
+    /// <param name="activation">The layer's activation.</param>
+    /// <param name="single">Whether the network is float (the hand-vectorized kernels are float only).</param>
+    /// <param name="blockRows">The network's rows per block.</param>
+    public static KernelChoice Choose(int index, int fanIn, int fanOut, Activation activation, bool single, int blockRows)
+    {
+        int weights = fanIn * fanOut;
+        bool unrolled = weights <= MaxUnrolledWeights;
+        ProductKernel small = single ? ProductKernel.Lanes : ProductKernel.Unrolled;
+        ProductKernel rowWise = unrolled ? small : single && fanOut >= MinBlockedColumns ? ProductKernel.Blocked : ProductKernel.PerRow;
+
+        // dA = dZ W^T is a product with fanIn columns: blocked against W^T when those columns fill a vector and the
+        // blocks are large enough to pay for the transpose; otherwise a dot product per input per row, beside dW.
+        bool transposes = single && !unrolled && index > 1 && fanOut > 1 && fanIn >= MinBlockedColumns &&
+            weights <= MaxTransposedWeights && blockRows >= MinTransposingBlockRows;
+        ProductKernel inputGradient = index == 1 ? ProductKernel.None
+            : transposes ? ProductKernel.TransposedBlocked
+            : rowWise == ProductKernel.Blocked ? ProductKernel.PerRow
+            : rowWise;
+
+        return new KernelChoice(
+            Forward: rowWise,
+            WeightGradient: rowWise,
+            InputGradient: inputGradient,
+            Activation: activation == Activation.Identity ? ActivationKernel.None : ActivationKernel.CallPerBlock);
+    }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Backprop.Generator.Model;
+using Backprop.Kernels;
+
+namespace Backprop.Generator.Planning;
+
+/// <summary>
+/// Everything about a network that follows from its spec, computed once before any code is written: the parameter
+/// layout (<see cref="ParameterLayout"/>), the rows per block and the workspace layout of one block, the FLOP counts,
+/// and each layer's kernels (<see cref="KernelRules"/>). The emitters only read it.
+/// </summary>
+internal sealed class NetworkPlan
+{
+    // The activations of one block of rows should stay in the L2 cache next to a layer's weights: 256 KB of float
+    // values, half of a typical 512 KB per-core L2. Larger blocks also stream each weight matrix (and dW) fewer times.
+    private const int WorkspaceBudgetElements = 65536;
+    private const int MaxBlockRows = 256;
+
+    public NetworkPlan(NetworkSpec spec)
+    {
+        Spec = spec;
+        ReadOnlySpan<int> sizes = spec.Layers.AsSpan();
+        int weightLayers = sizes.Length - 1;
+        MaxWidth = spec.Layers.Skip(1).Max();
+        BlockRows = ChooseBlockRows(spec);
+
+        var layers = new List<LayerPlan>();
+        int workspace = 0;
+        for (int l = 1; l <= weightLayers; l++)
+        {
+            Activation activation = spec.Activations[l - 1];
+            int zOffset = workspace;
+            workspace += BlockRows * sizes[l];
+            int aOffset = activation == Activation.Identity ? zOffset : workspace;
+            workspace += activation == Activation.Identity ? 0 : BlockRows * sizes[l];
+            layers.Add(new LayerPlan(
+                index: l,
+                fanIn: sizes[l - 1],
+                fanOut: sizes[l],
+                activation,
+                isOutput: l == weightLayers,
+                weightOffset: ParameterLayout.WeightOffset(sizes, spec.Bias, l - 1),
+                biasOffset: ParameterLayout.BiasOffset(sizes, spec.Bias, l - 1),
+                zOffset,
+                aOffset,
+                deltaBuffer: (weightLayers - l) % 2,
+                KernelRules.Choose(l, sizes[l - 1], sizes[l], activation, spec.ElementType == ElementKind.Single, BlockRows)));
+        }
+
+        Layers = layers;
+        ParameterCount = (int)ParameterLayout.ParameterCount(sizes, spec.Bias);
+        ForwardWorkspaceLength = workspace;
+        TransposedWeightsLength = layers.Where(layer => layer.Kernels.InputGradient == ProductKernel.TransposedBlocked)
+            .Select(layer => layer.WeightCount)
+            .DefaultIfEmpty(0)
+            .Max();
+        GradientWorkspaceLength = workspace + (2 * BlockRows * MaxWidth) + TransposedWeightsLength;
+        ForwardFlops = ParameterLayout.ForwardFlops(sizes);
+        TrainingFlops = ParameterLayout.TrainingFlops(sizes);
+    }
+
+    public NetworkSpec Spec { get; }
+
+    public IReadOnlyList<LayerPlan> Layers { get; }
+
+    public LayerPlan Output => Layers[Layers.Count - 1];
+
+    public int InputSize => Layers[0].FanIn;
+
+    public int OutputSize => Output.FanOut;
+
+    public int ParameterCount { get; }
+
+    public int MaxWidth { get; }
+
+    /// <summary>The most rows in one block of a batch.</summary>
+    public int BlockRows { get; }
+
+    public int ForwardWorkspaceLength { get; }
+
+    public int GradientWorkspaceLength { get; }
+
+    /// <summary>
+    /// Room after the two gradient buffers for one layer's <c>W^T</c>, for the layers whose input gradient is
+    /// <see cref="ProductKernel.TransposedBlocked"/>; 0 when no layer's is.
+    /// </summary>
+    public int TransposedWeightsLength { get; }
+
+    /// <summary>Forward FLOPs per example (<see cref="ParameterLayout.ForwardFlops"/>).</summary>
+    public long ForwardFlops { get; }
+
+    /// <summary>Training FLOPs per example (<see cref="ParameterLayout.TrainingFlops"/>).</summary>
+    public long TrainingFlops { get; }
+
+    /// <summary>Whether any layer's forward product runs in lanes, so that the forward pass needs the lane row count.</summary>
+    public bool ForwardUsesLanes => Layers.Any(layer => layer.Kernels.Forward == ProductKernel.Lanes);
+
+    /// <summary>Whether any layer's backward products run in lanes.</summary>
+    public bool BackwardUsesLanes => Layers.Any(layer => layer.Kernels.WeightGradient == ProductKernel.Lanes);
+
+    /// <summary>The shape as text: <c>8 -> 4 (ReLU) -> 1 (Sigmoid)</c>.</summary>
+    public string DescribeShape() => ParameterLayout.DescribeShape(Spec.Layers.AsSpan(), Spec.Activations.AsSpan());
+
+    public const string TransposedWeightsOffsetName = "TransposedWeightsOffset";
+
+    public static string DeltaOffsetName(int buffer) => "GradientBuffer" + buffer + "Offset";
+
+    // As many rows as fit the budget with every layer's Z and A and the two gradient buffers, rounded down to whole
+    // groups of rows for the kernels, which run rows left over one at a time (KernelGeometry).
+    private static int ChooseBlockRows(NetworkSpec spec)
+    {
+        int maxWidth = spec.Layers.Skip(1).Max();
+        int perRow = spec.Layers.Skip(1).Zip(spec.Activations, (width, activation) => width * (activation == Activation.Identity ? 1 : 2)).Sum() + (2 * maxWidth);
+        int blockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
+        return blockRows >= KernelGeometry.RowGroup ? blockRows - (blockRows % KernelGeometry.RowGroup)
+            : blockRows >= KernelGeometry.SmallRowGroup ? blockRows - (blockRows % KernelGeometry.SmallRowGroup)
+            : blockRows;
+    }
+}
