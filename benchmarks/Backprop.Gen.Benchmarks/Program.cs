@@ -10,7 +10,7 @@ using BenchmarkDotNet.Running;
 // Full run:                  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*'
 // Threading crossover:       dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*Threads*'
 // The generator's own cost:  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*GeneratorCost*'
-IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(Flops).Assembly).Run(args);
+IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(WorkloadBenchmarks).Assembly).Run(args);
 PrintRates(summaries.SelectMany(summary => summary.Reports).ToList());
 
 // Examples per second and GFLOP/s from the per-example means, next to the machine limit measured in the same run.
@@ -18,12 +18,12 @@ static void PrintRates(List<BenchmarkReport> reports)
 {
     var flopsPerExample = new Dictionary<string, long>
     {
-        ["W1_Tiny_8_4_1"] = Flops.Training(new[] { 8, 4, 1 }),
-        ["W2_Small_64_32_16_1"] = Flops.Training(new[] { 64, 32, 16, 1 }),
-        ["W3_Medium_784_128_64_10"] = Flops.Training(new[] { 784, 128, 64, 10 }),
-        ["W5_SimpleChains_4_32_16_4"] = Flops.Training(new[] { 4, 32, 16, 4 }),
-        ["W4_Predict_8_4_1"] = Flops.Forward(new[] { 8, 4, 1 }),
-        ["W4_Predict_784_128_64_10"] = Flops.Forward(new[] { 784, 128, 64, 10 }),
+        ["W1_Tiny_8_4_1"] = new W1Net().Architecture.TrainingFlops,
+        ["W2_Small_64_32_16_1"] = new W2Net().Architecture.TrainingFlops,
+        ["W3_Medium_784_128_64_10"] = new W3Net().Architecture.TrainingFlops,
+        ["W5_SimpleChains_4_32_16_4"] = new W5Net().Architecture.TrainingFlops,
+        ["W4_Predict_8_4_1"] = new W1Net().Architecture.ForwardFlops,
+        ["W4_Predict_784_128_64_10"] = new W3Net().Architecture.ForwardFlops,
     };
     double? peak = reports.Where(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == "FmaPeak" && r.ResultStatistics is not null)
         .Select(r => 1.0 / r.ResultStatistics!.Mean).Cast<double?>().FirstOrDefault();

@@ -69,6 +69,18 @@ public sealed class NetworkArchitecture
     /// <summary>The length of the parameter vector.</summary>
     public int ParameterCount { get; }
 
+    /// <summary>
+    /// The floating-point operations of one example's forward pass, <c>2 * sum(n(l-1) * n(l))</c>: the multiply-adds of
+    /// the layer products (activations and biases are not counted).
+    /// </summary>
+    public long ForwardFlops => ParameterLayout.ForwardFlops(_layerSizes);
+
+    /// <summary>
+    /// The floating-point operations of one example's training step: the forward product, <c>dW = A^T dZ</c> and
+    /// <c>dA = dZ W^T</c> of every layer but the first layer's <c>dA</c>, <c>3 F - 2 n0 n1</c>.
+    /// </summary>
+    public long TrainingFlops => ParameterLayout.TrainingFlops(_layerSizes);
+
     /// <summary>Where the weights of weight layer <paramref name="layer"/> (0-based) start in the parameter vector.</summary>
     /// <param name="layer">The 0-based weight layer.</param>
     /// <returns>The offset of <c>W[layer + 1]</c>.</returns>
