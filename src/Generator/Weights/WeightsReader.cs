@@ -4,30 +4,8 @@ using System.Globalization;
 using System.Linq;
 using Backprop.Generator.Diagnostics;
 using Backprop.Serialization;
-using Microsoft.CodeAnalysis;
 
 namespace Backprop.Generator.Weights;
-
-/// <summary>What reading a weights file gave: the parameters in the layout of docs/math.md, or why not.</summary>
-internal sealed class WeightsResult
-{
-    private WeightsResult(double[]? parameters, DiagnosticDescriptor? problem, string detail)
-    {
-        Parameters = parameters;
-        Problem = problem;
-        Detail = detail;
-    }
-
-    public double[]? Parameters { get; }
-
-    public DiagnosticDescriptor? Problem { get; }
-
-    public string Detail { get; }
-
-    public static WeightsResult Success(double[] parameters) => new(parameters, null, string.Empty);
-
-    public static WeightsResult Failure(DiagnosticDescriptor problem, string detail) => new(null, problem, detail);
-}
 
 /// <summary>
 /// Reads build-time weights for a network: finds the encoded file by name, parses it with the runtime's safetensors
@@ -133,7 +111,7 @@ internal static class WeightsReader
         // An F64 value beyond float's range would become infinity in a float network (as Safetensors.Load refuses it).
         int overflow = single ? parameters.FindIndex(value => float.IsInfinity((float)value)) : -1;
         return overflow >= 0
-            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(System.Globalization.CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters[overflow]))
+            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters[overflow]))
             : WeightsResult.Success(parameters.ToArray());
     }
 
@@ -182,8 +160,4 @@ internal static class WeightsReader
         };
         return (bits & 0x8000) != 0 ? -magnitude : magnitude;
     }
-
-    public static string Describe(double value, bool single) => single
-        ? ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f"
-        : value.ToString("R", CultureInfo.InvariantCulture) + "d";
 }
