@@ -59,14 +59,6 @@ internal sealed class SafetensorsFile
 
     public static string JoinShape(long[] shape) => string.Join(", ", System.Linq.Enumerable.Select(shape, dimension => dimension.ToString(CultureInfo.InvariantCulture)));
 
-    public static int ElementSize(string dtype) => dtype switch
-    {
-        "F16" or "BF16" => 2,
-        "F32" => 4,
-        "F64" => 8,
-        _ => 0,
-    };
-
     /// <summary>Parses and validates <paramref name="file"/>; throws <see cref="FormatException"/> describing the first problem.</summary>
     public static SafetensorsFile Parse(byte[] file)
     {
@@ -118,7 +110,7 @@ internal sealed class SafetensorsFile
                 throw new FormatException($"The header names '{entry.Key}' twice.");
             }
 
-            if (entry.Key == "__metadata__")
+            if (entry.Key == SafetensorsConventions.MetadataEntry)
             {
                 ReadMetadata(entry.Value, metadata);
                 continue;
@@ -175,7 +167,7 @@ internal sealed class SafetensorsFile
             throw new FormatException($"Tensor '{name}' lacks {(dtype is null ? "dtype" : shape is null ? "shape" : "data_offsets")}.");
         }
 
-        int elementSize = ElementSize(dtype);
+        int elementSize = SafetensorsConventions.ElementSize(dtype);
         if (elementSize == 0)
         {
             throw new FormatException($"Tensor '{name}' has dtype '{dtype}', which cannot hold network parameters: supported are F16, BF16, F32 and F64.");
