@@ -1,3 +1,4 @@
+using System;
 using System.Globalization;
 using Backprop.Generator.Model;
 
@@ -6,17 +7,17 @@ namespace Backprop.Generator.Emitter;
 /// <summary>How the emitted code spells the network's element type and its literals.</summary>
 internal sealed class ElementTypeSyntax
 {
-    public static readonly ElementTypeSyntax Single = new("float", "f");
-    public static readonly ElementTypeSyntax Double = new("double", "d");
+    public static readonly ElementTypeSyntax Single = new("float", value => ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f");
+    public static readonly ElementTypeSyntax Double = new("double", value => value.ToString("R", CultureInfo.InvariantCulture) + "d");
 
-    private readonly string _suffix;
+    private readonly Func<double, string> _literal;
 
     public static ElementTypeSyntax For(ElementKind kind) => kind == ElementKind.Single ? Single : Double;
 
-    private ElementTypeSyntax(string keyword, string suffix)
+    private ElementTypeSyntax(string keyword, Func<double, string> literal)
     {
         Keyword = keyword;
-        _suffix = suffix;
+        _literal = literal;
     }
 
     /// <summary>The C# keyword, <c>float</c> or <c>double</c>.</summary>
@@ -26,6 +27,9 @@ internal sealed class ElementTypeSyntax
 
     public string ReadOnlySpan => $"global::System.ReadOnlySpan<{Keyword}>";
 
-    /// <summary>A literal of the element type, formatted with the invariant culture so that it round-trips.</summary>
-    public string Literal(double value) => value.ToString("R", CultureInfo.InvariantCulture) + _suffix;
+    /// <summary>
+    /// A literal of the element type, formatted with the invariant culture so that it round-trips: for float, the value
+    /// rounded to float first, so that the literal is the float the network holds.
+    /// </summary>
+    public string Literal(double value) => _literal(value);
 }

@@ -222,12 +222,13 @@ internal static class NetworkEmitter
     private static void WriteValues(SourceWriter writer, ReadOnlySpan<double> values, bool single)
     {
         const int PerLine = 8;
+        ElementTypeSyntax element = single ? ElementTypeSyntax.Single : ElementTypeSyntax.Double;
         for (int start = 0; start < values.Length; start += PerLine)
         {
             var line = new System.Text.StringBuilder();
             for (int i = start; i < Math.Min(values.Length, start + PerLine); i++)
             {
-                line.Append(Weights.WeightsReader.Describe(values[i], single)).Append(',');
+                line.Append(element.Literal(values[i])).Append(',');
                 if (i + 1 < Math.Min(values.Length, start + PerLine))
                 {
                     line.Append(' ');

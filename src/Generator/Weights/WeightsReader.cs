@@ -4,34 +4,12 @@ using System.Globalization;
 using System.Linq;
 using Backprop.Generator.Diagnostics;
 using Backprop.Serialization;
-using Microsoft.CodeAnalysis;
 
 namespace Backprop.Generator.Weights;
 
-/// <summary>What reading a weights file gave: the parameters in the layout of docs/math.md, or why not.</summary>
-internal sealed class WeightsResult
-{
-    private WeightsResult(double[]? parameters, DiagnosticDescriptor? problem, string detail)
-    {
-        Parameters = parameters;
-        Problem = problem;
-        Detail = detail;
-    }
-
-    public double[]? Parameters { get; }
-
-    public DiagnosticDescriptor? Problem { get; }
-
-    public string Detail { get; }
-
-    public static WeightsResult Success(double[] parameters) => new(parameters, null, string.Empty);
-
-    public static WeightsResult Failure(DiagnosticDescriptor problem, string detail) => new(null, problem, detail);
-}
-
 /// <summary>
 /// Reads build-time weights for a network: finds the encoded file by name, parses it with the runtime's safetensors
-/// parser, and checks metadata, names (<c>layers.{i}.weight</c>, <c>layers.{i}.bias</c>), shapes and values exactly as
+/// parser, and checks metadata, names, shapes and values by the runtime's <see cref="SafetensorsConventions"/>, as
 /// <c>Safetensors.Load</c> does. Shared by the generator and the analyzer so that they agree.
 /// </summary>
 internal static class WeightsReader
@@ -57,21 +35,8 @@ internal static class WeightsReader
             return WeightsResult.Failure(DiagnosticDescriptors.WeightsFileInvalid, exception.Message);
         }
 
-        string? mismatch = CheckMetadata(parsed, layers, activations, loss, bias);
+        string? mismatch = SafetensorsConventions.Mismatch(parsed.Metadata, SafetensorsConventions.Metadata(layers, activations, loss, bias, single));
         return mismatch is not null ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, mismatch) : ReadParameters(bytes, parsed, layers, bias, single);
-    }
-
-    private static string? CheckMetadata(SafetensorsFile file, IReadOnlyList<int> layers, IReadOnlyList<Activation> activations, LossFunction loss, bool bias)
-    {
-        if (!file.Metadata.TryGetValue("format", out string? format) || format != "backprop-gen")
-        {
-            return null;
-        }
-
-        string Get(string key) => file.Metadata.TryGetValue(key, out string? value) ? value : "?";
-        string declared = $"layers [{string.Join(",", layers)}], activations [{string.Join(",", activations)}], loss {loss}, bias {(bias ? "true" : "false")}";
-        string saved = $"layers [{Get("layers")}], activations [{Get("activations")}], loss {Get("loss")}, bias {Get("bias")}";
-        return declared == saved ? null : $"the file holds a network with {saved}, but the declaration has {declared}";
     }
 
     private static WeightsResult ReadParameters(byte[] bytes, SafetensorsFile file, IReadOnlyList<int> layers, bool bias, bool single)
@@ -88,24 +53,22 @@ internal static class WeightsReader
         {
             int fanIn = layers[layer];
             int fanOut = layers[layer + 1];
-            string? problem = Take(byName, $"layers.{layer}.weight", new long[] { fanOut, fanIn }, used, out SafetensorsTensor? weight);
+            string? problem = Take(byName, SafetensorsConventions.WeightName(layer), SafetensorsConventions.WeightShape(fanIn, fanOut), used, out SafetensorsTensor? weight);
             if (problem is not null)
             {
                 return WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, problem);
             }
 
-            // The file holds nn.Linear's [out, in]; W[l] is [in, out] row-major.
-            for (int k = 0; k < fanIn; k++)
+            var weights = new double[fanIn * fanOut];
+            for (int i = 0; i < weights.Length; i++)
             {
-                for (int j = 0; j < fanOut; j++)
-                {
-                    parameters.Add(ReadValue(bytes, file, weight!, (j * fanIn) + k));
-                }
+                weights[SafetensorsConventions.ParameterIndex(i, fanIn, fanOut)] = ReadValue(bytes, file, weight!, i);
             }
 
+            parameters.AddRange(weights);
             if (bias)
             {
-                problem = Take(byName, $"layers.{layer}.bias", new long[] { fanOut }, used, out SafetensorsTensor? biases);
+                problem = Take(byName, SafetensorsConventions.BiasName(layer), SafetensorsConventions.BiasShape(fanOut), used, out SafetensorsTensor? biases);
                 if (problem is not null)
                 {
                     return WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, problem);
@@ -133,7 +96,7 @@ internal static class WeightsReader
         // An F64 value beyond float's range would become infinity in a float network (as Safetensors.Load refuses it).
         int overflow = single ? parameters.FindIndex(value => float.IsInfinity((float)value)) : -1;
         return overflow >= 0
-            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(System.Globalization.CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters[overflow]))
+            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters[overflow]))
             : WeightsResult.Success(parameters.ToArray());
     }
 
@@ -152,38 +115,7 @@ internal static class WeightsReader
 
     private static double ReadValue(byte[] bytes, SafetensorsFile file, SafetensorsTensor tensor, int index)
     {
-        int size = SafetensorsFile.ElementSize(tensor.DType);
-        byte[] little = new byte[size];
-        Array.Copy(bytes, file.DataStart + tensor.Begin + ((long)index * size), little, 0, size);
-        if (!BitConverter.IsLittleEndian)
-        {
-            Array.Reverse(little);
-        }
-
-        return tensor.DType switch
-        {
-            "F64" => BitConverter.ToDouble(little, 0),
-            "F32" => BitConverter.ToSingle(little, 0),
-            "F16" => HalfToDouble(BitConverter.ToUInt16(little, 0)),
-            _ => BitConverter.ToSingle(BitConverter.GetBytes(BitConverter.ToUInt16(little, 0) << 16), 0),
-        };
+        int size = SafetensorsConventions.ElementSize(tensor.DType);
+        return SafetensorsConventions.ReadElement(tensor.DType, new ReadOnlySpan<byte>(bytes, (int)(file.DataStart + tensor.Begin + ((long)index * size)), size));
     }
-
-    // IEEE 754 binary16: 1 sign bit, 5 exponent bits (bias 15), 10 fraction bits; every value is exact in double.
-    private static double HalfToDouble(ushort bits)
-    {
-        int exponent = (bits >> 10) & 0x1F;
-        int fraction = bits & 0x3FF;
-        double magnitude = exponent switch
-        {
-            0 => fraction * Math.Pow(2, -24),
-            31 => fraction == 0 ? double.PositiveInfinity : double.NaN,
-            _ => (1 + (fraction / 1024.0)) * Math.Pow(2, exponent - 15),
-        };
-        return (bits & 0x8000) != 0 ? -magnitude : magnitude;
-    }
-
-    public static string Describe(double value, bool single) => single
-        ? ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f"
-        : value.ToString("R", CultureInfo.InvariantCulture) + "d";
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Numerics;
@@ -29,8 +28,6 @@ public static class Safetensors
 {
     /// <summary>The largest file accepted (2 GiB, the largest array .NET holds).</summary>
     public const long MaxFileLength = int.MaxValue;
-
-    private const string FormatName = "backprop-gen";
 
     /// <summary>Saves a float network.</summary>
     /// <param name="network">The network.</param>
@@ -90,25 +87,21 @@ public static class Safetensors
     {
         NetworkArchitecture architecture = network.Architecture;
         ReadOnlySpan<T> parameters = network.Parameters;
-        int size = typeof(T) == typeof(float) ? 4 : 8;
-        string dtype = size == 4 ? "F32" : "F64";
+        bool single = typeof(T) == typeof(float);
+        string dtype = SafetensorsConventions.DType(single);
+        int size = SafetensorsConventions.ElementSize(dtype);
 
-        var header = new StringBuilder("{\"__metadata__\":{");
-        header.Append("\"format\":\"").Append(FormatName).Append("\",");
-        header.Append("\"layers\":\"").Append(string.Join(",", architecture.LayerSizes.ToArray())).Append("\",");
-        header.Append("\"activations\":\"").Append(string.Join(",", architecture.Activations.ToArray())).Append("\",");
-        header.Append("\"loss\":\"").Append(architecture.Loss).Append("\",");
-        header.Append("\"bias\":\"").Append(architecture.HasBias ? "true" : "false").Append("\",");
-        header.Append("\"element_type\":\"").Append(size == 4 ? "float32" : "float64").Append("\"}");
+        var header = new StringBuilder("{\"").Append(SafetensorsConventions.MetadataEntry).Append("\":{");
+        header.Append(string.Join(",", Metadata(architecture, single).Select(entry => $"\"{entry.Key}\":\"{entry.Value}\""))).Append('}');
         long offset = 0;
         for (int layer = 0; layer < architecture.WeightLayerCount; layer++)
         {
             int fanIn = architecture.LayerSizes[layer];
             int fanOut = architecture.LayerSizes[layer + 1];
-            AppendTensor(header, $"layers.{layer}.weight", dtype, $"{fanOut},{fanIn}", ref offset, (long)fanIn * fanOut * size);
+            AppendTensor(header, SafetensorsConventions.WeightName(layer), dtype, SafetensorsConventions.WeightShape(fanIn, fanOut), ref offset, size);
             if (architecture.HasBias)
             {
-                AppendTensor(header, $"layers.{layer}.bias", dtype, fanOut.ToString(CultureInfo.InvariantCulture), ref offset, (long)fanOut * size);
+                AppendTensor(header, SafetensorsConventions.BiasName(layer), dtype, SafetensorsConventions.BiasShape(fanOut), ref offset, size);
             }
         }
 
@@ -129,12 +122,9 @@ public static class Safetensors
             int fanIn = architecture.LayerSizes[layer];
             int fanOut = architecture.LayerSizes[layer + 1];
             int weights = architecture.WeightOffset(layer);
-            for (int j = 0; j < fanOut; j++)
+            for (int i = 0; i < fanIn * fanOut; i++)
             {
-                for (int k = 0; k < fanIn; k++)
-                {
-                    position = Write(data, position, parameters[weights + (k * fanOut) + j]);
-                }
+                position = Write(data, position, parameters[weights + SafetensorsConventions.ParameterIndex(i, fanIn, fanOut)]);
             }
 
             if (architecture.HasBias)
@@ -150,12 +140,16 @@ public static class Safetensors
         return contents;
     }
 
-    private static void AppendTensor(StringBuilder header, string name, string dtype, string shape, ref long offset, long length)
+    private static void AppendTensor(StringBuilder header, string name, string dtype, long[] shape, ref long offset, int size)
     {
-        header.Append(",\"").Append(name).Append("\":{\"dtype\":\"").Append(dtype).Append("\",\"shape\":[").Append(shape)
+        long length = shape.Aggregate((long)size, (product, dimension) => product * dimension);
+        header.Append(",\"").Append(name).Append("\":{\"dtype\":\"").Append(dtype).Append("\",\"shape\":[").AppendJoin(',', shape)
             .Append("],\"data_offsets\":[").Append(offset).Append(',').Append(offset + length).Append("]}");
         offset += length;
     }
+
+    private static KeyValuePair<string, string>[] Metadata(NetworkArchitecture architecture, bool single) => SafetensorsConventions.Metadata(
+        architecture.LayerSizes.ToArray(), architecture.Activations.ToArray(), architecture.Loss, architecture.HasBias, single);
 
     private static int Write<T>(Span<byte> data, int position, T value)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -197,21 +191,18 @@ public static class Safetensors
             int fanIn = architecture.LayerSizes[layer];
             int fanOut = architecture.LayerSizes[layer + 1];
             SafetensorsTensor weight = Find(byName, layers[layer].Weight, path, $"the weights of layer {layer} ({fanIn} -> {fanOut})");
-            RequireShape(weight, new long[] { fanOut, fanIn }, path, "nn.Linear layout [out_features, in_features]");
+            RequireShape(weight, SafetensorsConventions.WeightShape(fanIn, fanOut), path, "nn.Linear layout [out_features, in_features]");
             used.Add(weight.Name);
             int weights = architecture.WeightOffset(layer);
-            for (int j = 0; j < fanOut; j++)
+            for (int i = 0; i < fanIn * fanOut; i++)
             {
-                for (int k = 0; k < fanIn; k++)
-                {
-                    staged[weights + (k * fanOut) + j] = ReadValue<T>(bytes, file, weight, (j * fanIn) + k, path);
-                }
+                staged[weights + SafetensorsConventions.ParameterIndex(i, fanIn, fanOut)] = ReadValue<T>(bytes, file, weight, i, path);
             }
 
             if (architecture.HasBias)
             {
                 SafetensorsTensor bias = Find(byName, layers[layer].Bias, path, $"the biases of layer {layer}");
-                RequireShape(bias, new long[] { fanOut }, path, "one value per output");
+                RequireShape(bias, SafetensorsConventions.BiasShape(fanOut), path, "one value per output");
                 used.Add(bias.Name);
                 int biases = architecture.BiasOffset(layer);
                 for (int j = 0; j < fanOut; j++)
@@ -255,20 +246,10 @@ public static class Safetensors
 
     private static void CheckMetadata(SafetensorsFile file, NetworkArchitecture architecture, string path)
     {
-        if (!file.Metadata.TryGetValue("format", out string? format) || format != FormatName)
+        string? mismatch = SafetensorsConventions.Mismatch(file.Metadata, Metadata(architecture, architecture.ElementType == typeof(float)));
+        if (mismatch is not null)
         {
-            return; // A file from elsewhere (PyTorch): names and shapes are checked one by one instead.
-        }
-
-        string Get(string key) => file.Metadata.TryGetValue(key, out string? value) ? value : "?";
-        string layers = string.Join(",", architecture.LayerSizes.ToArray());
-        string activations = string.Join(",", architecture.Activations.ToArray());
-        string bias = architecture.HasBias ? "true" : "false";
-        if (Get("layers") != layers || Get("activations") != activations || Get("loss") != architecture.Loss.ToString() || Get("bias") != bias)
-        {
-            throw new ModelFileException(path,
-                $"the file holds a network with layers [{Get("layers")}], activations [{Get("activations")}], loss {Get("loss")}, bias {Get("bias")}, " +
-                $"but this network has layers [{layers}], activations [{activations}], loss {architecture.Loss}, bias {bias}.");
+            throw new ModelFileException(path, mismatch + ".");
         }
     }
 
@@ -295,15 +276,9 @@ public static class Safetensors
     private static T ReadValue<T>(byte[] bytes, SafetensorsFile file, SafetensorsTensor tensor, int index, string path)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int size = SafetensorsFile.ElementSize(tensor.DType);
+        int size = SafetensorsConventions.ElementSize(tensor.DType);
         ReadOnlySpan<byte> at = bytes.AsSpan((int)(file.DataStart + tensor.Begin + ((long)index * size)), size);
-        T value = tensor.DType switch
-        {
-            "F32" => T.CreateTruncating(BinaryPrimitives.ReadSingleLittleEndian(at)),
-            "F64" => T.CreateTruncating(BinaryPrimitives.ReadDoubleLittleEndian(at)),
-            "F16" => T.CreateTruncating((float)BinaryPrimitives.ReadHalfLittleEndian(at)),
-            _ => T.CreateTruncating(BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(at) << 16)),
-        };
+        T value = T.CreateTruncating(SafetensorsConventions.ReadElement(tensor.DType, at)); // Exact, but F64 into float rounds.
         if (!T.IsFinite(value))
         {
             throw new ModelFileException(path, $"tensor '{tensor.Name}' holds a value that is not finite (or too large for the network's element type) at index {index}.");

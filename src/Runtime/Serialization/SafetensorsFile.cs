@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.Text;
 
 namespace Backprop.Serialization;
 
@@ -35,8 +34,8 @@ internal sealed class SafetensorsTensor
 /// A parsed and fully validated safetensors file: an 8-byte little-endian header length, a JSON header mapping each
 /// tensor name to <c>{dtype, shape, data_offsets}</c> (plus an optional <c>__metadata__</c> map of strings), then the
 /// raw little-endian data. Every declared size is checked against the actual file before anything is allocated from
-/// it, and each kind of damage gets its own message. This file compiles into the runtime and the generator alike, so
-/// it sticks to what .NET Standard 2.0 offers.
+/// it, and each kind of damage gets its own message. The header's JSON is read by <see cref="JsonHeaderReader"/>. This
+/// file compiles into the runtime and the generator alike, so it sticks to what .NET Standard 2.0 offers.
 /// </summary>
 internal sealed class SafetensorsFile
 {
@@ -59,14 +58,6 @@ internal sealed class SafetensorsFile
     public int DataStart { get; }
 
     public static string JoinShape(long[] shape) => string.Join(", ", System.Linq.Enumerable.Select(shape, dimension => dimension.ToString(CultureInfo.InvariantCulture)));
-
-    public static int ElementSize(string dtype) => dtype switch
-    {
-        "F16" or "BF16" => 2,
-        "F32" => 4,
-        "F64" => 8,
-        _ => 0,
-    };
 
     /// <summary>Parses and validates <paramref name="file"/>; throws <see cref="FormatException"/> describing the first problem.</summary>
     public static SafetensorsFile Parse(byte[] file)
@@ -96,7 +87,7 @@ internal sealed class SafetensorsFile
         object? root;
         try
         {
-            root = new JsonParser(file, 8, dataStart).ParseDocument();
+            root = new JsonHeaderReader(file, 8, dataStart).ParseDocument();
         }
         catch (FormatException exception)
         {
@@ -119,7 +110,7 @@ internal sealed class SafetensorsFile
                 throw new FormatException($"The header names '{entry.Key}' twice.");
             }
 
-            if (entry.Key == "__metadata__")
+            if (entry.Key == SafetensorsConventions.MetadataEntry)
             {
                 ReadMetadata(entry.Value, metadata);
                 continue;
@@ -176,7 +167,7 @@ internal sealed class SafetensorsFile
             throw new FormatException($"Tensor '{name}' lacks {(dtype is null ? "dtype" : shape is null ? "shape" : "data_offsets")}.");
         }
 
-        int elementSize = ElementSize(dtype);
+        int elementSize = SafetensorsConventions.ElementSize(dtype);
         if (elementSize == 0)
         {
             throw new FormatException($"Tensor '{name}' has dtype '{dtype}', which cannot hold network parameters: supported are F16, BF16, F32 and F64.");
@@ -242,266 +233,5 @@ internal sealed class SafetensorsFile
         {
             throw new FormatException($"The data has {dataLength - position} bytes after the last tensor that no tensor uses.");
         }
-    }
-
-    /// <summary>A small JSON reader for headers: objects keep their order; integers become <see cref="long"/>.</summary>
-    private sealed class JsonParser
-    {
-        private const int MaxDepth = 16;
-        private readonly byte[] _bytes;
-        private readonly int _end;
-        private int _position;
-
-        public JsonParser(byte[] bytes, int start, int end)
-        {
-            _bytes = bytes;
-            _position = start;
-            _end = end;
-        }
-
-        public object? ParseDocument()
-        {
-            object? value = ParseValue(0);
-            SkipWhitespace();
-            if (_position != _end)
-            {
-                throw Error("unexpected text after the top-level value");
-            }
-
-            return value;
-        }
-
-        private object? ParseValue(int depth)
-        {
-            if (depth > MaxDepth)
-            {
-                throw Error("nesting is too deep");
-            }
-
-            SkipWhitespace();
-            if (_position >= _end)
-            {
-                throw Error("the header ends in the middle of a value");
-            }
-
-            switch (_bytes[_position])
-            {
-                case (byte)'{':
-                    return ParseObject(depth);
-                case (byte)'[':
-                    return ParseArray(depth);
-                case (byte)'"':
-                    return ParseString();
-                case (byte)'t':
-                    ExpectWord("true");
-                    return true;
-                case (byte)'f':
-                    ExpectWord("false");
-                    return false;
-                case (byte)'n':
-                    ExpectWord("null");
-                    return null;
-                default:
-                    return ParseNumber();
-            }
-        }
-
-        private List<KeyValuePair<string, object?>> ParseObject(int depth)
-        {
-            var members = new List<KeyValuePair<string, object?>>();
-            _position++;
-            SkipWhitespace();
-            if (Peek() == '}')
-            {
-                _position++;
-                return members;
-            }
-
-            while (true)
-            {
-                SkipWhitespace();
-                if (Peek() != '"')
-                {
-                    throw Error("expected a quoted name");
-                }
-
-                string name = ParseString();
-                SkipWhitespace();
-                if (Peek() != ':')
-                {
-                    throw Error("expected ':'");
-                }
-
-                _position++;
-                members.Add(new KeyValuePair<string, object?>(name, ParseValue(depth + 1)));
-                SkipWhitespace();
-                char next = Peek();
-                _position++;
-                if (next == '}')
-                {
-                    return members;
-                }
-
-                if (next != ',')
-                {
-                    throw Error("expected ',' or '}'");
-                }
-            }
-        }
-
-        private List<object?> ParseArray(int depth)
-        {
-            var items = new List<object?>();
-            _position++;
-            SkipWhitespace();
-            if (Peek() == ']')
-            {
-                _position++;
-                return items;
-            }
-
-            while (true)
-            {
-                items.Add(ParseValue(depth + 1));
-                SkipWhitespace();
-                char next = Peek();
-                _position++;
-                if (next == ']')
-                {
-                    return items;
-                }
-
-                if (next != ',')
-                {
-                    throw Error("expected ',' or ']'");
-                }
-            }
-        }
-
-        private string ParseString()
-        {
-            _position++;
-            var text = new StringBuilder();
-            int runStart = _position;
-            while (true)
-            {
-                if (_position >= _end)
-                {
-                    throw Error("a string is not closed");
-                }
-
-                byte current = _bytes[_position];
-                if (current == '"')
-                {
-                    text.Append(Decode(runStart, _position));
-                    _position++;
-                    return text.ToString();
-                }
-
-                if (current < 0x20)
-                {
-                    throw Error("a control character inside a string");
-                }
-
-                if (current != '\\')
-                {
-                    _position++;
-                    continue;
-                }
-
-                text.Append(Decode(runStart, _position));
-                _position++;
-                char escape = Peek();
-                _position++;
-                switch (escape)
-                {
-                    case '"': text.Append('"'); break;
-                    case '\\': text.Append('\\'); break;
-                    case '/': text.Append('/'); break;
-                    case 'b': text.Append('\b'); break;
-                    case 'f': text.Append('\f'); break;
-                    case 'n': text.Append('\n'); break;
-                    case 'r': text.Append('\r'); break;
-                    case 't': text.Append('\t'); break;
-                    case 'u':
-                        if (_position + 4 > _end || !int.TryParse(Encoding.ASCII.GetString(_bytes, _position, 4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out int code))
-                        {
-                            throw Error("a bad \\u escape");
-                        }
-
-                        text.Append((char)code);
-                        _position += 4;
-                        break;
-                    default:
-                        throw Error("an unknown escape");
-                }
-
-                runStart = _position;
-            }
-        }
-
-        private string Decode(int start, int end)
-        {
-            try
-            {
-                return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(_bytes, start, end - start);
-            }
-            catch (ArgumentException)
-            {
-                throw Error("a string that is not UTF-8");
-            }
-        }
-
-        private long ParseNumber()
-        {
-            int start = _position;
-            while (_position < _end && (_bytes[_position] is (byte)'-' or (byte)'+' or (byte)'.' or (byte)'e' or (byte)'E' || (_bytes[_position] >= '0' && _bytes[_position] <= '9')))
-            {
-                _position++;
-            }
-
-            string token = Encoding.ASCII.GetString(_bytes, start, _position - start);
-            if (token.Length == 0)
-            {
-                throw Error($"unexpected character '{(char)_bytes[start]}'");
-            }
-
-            if (!long.TryParse(token, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-            {
-                throw Error($"'{token}' is not an integer in range");
-            }
-
-            return value;
-        }
-
-        private void ExpectWord(string word)
-        {
-            if (_position + word.Length > _end || Encoding.ASCII.GetString(_bytes, _position, word.Length) != word)
-            {
-                throw Error("unexpected text");
-            }
-
-            _position += word.Length;
-        }
-
-        private char Peek()
-        {
-            if (_position >= _end)
-            {
-                throw Error("the header ends too early");
-            }
-
-            return (char)_bytes[_position];
-        }
-
-        private void SkipWhitespace()
-        {
-            while (_position < _end && _bytes[_position] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
-            {
-                _position++;
-            }
-        }
-
-        private FormatException Error(string what) => new($"{what} at byte {_position}.");
     }
 }

@@ -18,7 +18,7 @@ public sealed partial class SafetensorsNames
 
     /// <summary>This project's names, <c>layers.{i}.weight</c> and <c>layers.{i}.bias</c> with <c>i</c> from 0.</summary>
     public static SafetensorsNames Default { get; } = new((_, architecture, _) =>
-        Enumerable.Range(0, architecture.WeightLayerCount).Select(i => ($"layers.{i}.weight", $"layers.{i}.bias")).ToArray());
+        Enumerable.Range(0, architecture.WeightLayerCount).Select(i => (SafetensorsConventions.WeightName(i), SafetensorsConventions.BiasName(i))).ToArray());
 
     /// <summary>
     /// The two-dimensional tensors are the layers' weights in the order of their names, with numbers compared by value
@@ -41,7 +41,7 @@ public sealed partial class SafetensorsNames
                 throw new ModelFileException(path, $"{copy.Length} name prefixes were given for {architecture.WeightLayerCount} weight layers.");
             }
 
-            return Enumerable.Range(0, architecture.WeightLayerCount).Select(i => (copy[i] + ".weight", copy[i] + ".bias")).ToArray();
+            return Enumerable.Range(0, architecture.WeightLayerCount).Select(i => (SafetensorsConventions.WeightOf(copy[i]), SafetensorsConventions.BiasOf(copy[i]))).ToArray();
         });
     }
 
