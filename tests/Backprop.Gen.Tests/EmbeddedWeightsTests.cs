@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using Xunit;
 
 namespace Backprop.Tests;
@@ -10,7 +9,7 @@ namespace Backprop.Tests;
 /// </summary>
 public sealed class EmbeddedWeightsTests
 {
-    private static readonly string WeightsPath = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Weights", "embedded.safetensors");
+    private static string WeightsPath => FixtureFiles.PathOf("Weights", "embedded.safetensors");
 
     [Fact]
     public void A_new_instance_starts_with_the_weights_of_the_file()
