@@ -64,6 +64,9 @@ public sealed class EmbeddedWeightsTests
     }
 }
 
+// Declared here, not in Networks.cs: the first two bake in Fixtures/Weights/embedded.safetensors (the AdditionalFiles
+// item of the project file), and EmbeddedTwinNet is deliberately the same shape without weights, to load that file into.
+
 [Network(Layers = new[] { 3, 5, 2 }, Activations = new[] { Activation.Tanh, Activation.Identity }, Weights = "embedded.safetensors")]
 public partial class EmbeddedNet { }
 

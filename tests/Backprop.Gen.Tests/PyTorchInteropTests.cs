@@ -273,7 +273,8 @@ public sealed class PyTorchInteropTests
     }
 }
 
-// The networks of the interop fixtures. Shapes must match make_interop.py.
+// The networks of the interop fixtures. Shapes must match make_interop.py. Declared here, not in Networks.cs, because
+// they belong to these fixture files and only this test uses them.
 
 [Network(Layers = new[] { 4, 16, 3 }, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
 public partial class InteropTorchFloat { }

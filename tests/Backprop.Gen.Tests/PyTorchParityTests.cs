@@ -126,7 +126,8 @@ public sealed class PyTorchParityTests
     }
 }
 
-// The fixture networks, each declared once per element type. Shapes must match make_fixtures.py.
+// The fixture networks, each declared once per element type. Shapes must match make_fixtures.py. Declared here, not in
+// Networks.cs, because they belong to these fixtures: only this test uses them, and it checks them against the files.
 
 [Network(Layers = new[] { 4, 6, 3 }, Activations = new[] { Activation.Tanh, Activation.Identity }, ElementType = typeof(double))]
 public partial class PtTanhIdentityMseDouble { }

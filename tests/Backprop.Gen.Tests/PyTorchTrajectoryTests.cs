@@ -222,7 +222,8 @@ public sealed class PyTorchTrajectoryTests
     }
 }
 
-// The trajectory networks (float). Shapes must match NETWORKS in make_trajectories.py.
+// The trajectory networks (float). Shapes must match NETWORKS in make_trajectories.py. Declared here, not in
+// Networks.cs, because they belong to these fixtures: only this test uses them, and it checks them against the files.
 
 [Network(Layers = new[] { 4, 8, 3 }, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, ElementType = typeof(float))]
 public partial class TrajSoftmaxNet { }
