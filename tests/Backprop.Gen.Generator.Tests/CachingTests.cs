@@ -3,18 +3,22 @@ extern alias generator;
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using System.Reflection;
 using generator::Backprop.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
+using static Backprop.Generator.Tests.EncodedWeights;
 
 namespace Backprop.Generator.Tests;
 
 /// <summary>
 /// The incremental pipeline does no work for edits that do not change a network, and its step outputs hold only
-/// values (no symbols, syntax or compilations that would pin old compilations in memory).
+/// values (no symbols, syntax or compilations that would pin old compilations in memory). Every step the generator
+/// tracks (<see cref="TrackingNames"/>) is checked, so the input holds a network with build-time weights and its
+/// weights file as well as a plain network: each step has outputs to check.
 /// </summary>
 public sealed class CachingTests
 {
@@ -28,13 +32,40 @@ public sealed class CachingTests
         public partial class TinyNet { }
         """;
 
-    private static readonly string[] TrackedSteps = { TrackingNames.Parse, TrackingNames.ValidNetworks };
+    private const string BakedNetwork = """
+        using Backprop;
+
+        namespace Demo;
+
+        /// <summary>A network with build-time weights.</summary>
+        [Network(Layers = new[] { 2, 3, 1 }, Activations = new[] { Activation.Tanh, Activation.Sigmoid }, Weights = "model.safetensors")]
+        public partial class BakedNet { }
+        """;
+
+    /// <summary>Every name in <see cref="TrackingNames"/>, read by reflection so that a step added later is checked too.</summary>
+    private static readonly string[] TrackedSteps = typeof(TrackingNames)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(field => field.IsLiteral && field.FieldType == typeof(string))
+        .Select(field => (string)field.GetRawConstantValue()!)
+        .ToArray();
+
+    [Fact]
+    public void Every_tracked_step_is_checked()
+    {
+        Assert.Equal(
+            new[] { TrackingNames.Parse, TrackingNames.ValidNetworks, TrackingNames.WeightsFiles, TrackingNames.WithWeights }.Order(),
+            TrackedSteps.Order());
+        (_, GeneratorDriverRunResult result, _) = FirstRun(Network, BakedNetwork);
+        foreach (string step in TrackedSteps)
+        {
+            Assert.NotEmpty(Outputs(result, step));
+        }
+    }
 
     [Fact]
     public void A_second_run_over_the_same_input_is_fully_cached()
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Network);
-        (_, _, GeneratorDriver driver) = GeneratorHarness.Run(compilation);
+        (CSharpCompilation compilation, _, GeneratorDriver driver) = FirstRun(Network, BakedNetwork);
         (_, GeneratorDriverRunResult second, _) = GeneratorHarness.Run(compilation.Clone(), driver);
 
         AssertAllCached(second);
@@ -44,8 +75,7 @@ public sealed class CachingTests
     [Fact]
     public void An_unrelated_edit_regenerates_nothing()
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Network, "namespace Demo; /// <summary>x</summary>\npublic class Other { }");
-        (_, _, GeneratorDriver driver) = GeneratorHarness.Run(compilation);
+        (CSharpCompilation compilation, _, GeneratorDriver driver) = FirstRun(Network, BakedNetwork, "namespace Demo; /// <summary>x</summary>\npublic class Other { }");
 
         SyntaxTree other = compilation.SyntaxTrees.Last();
         CSharpCompilation edited = compilation.ReplaceSyntaxTree(
@@ -58,10 +88,25 @@ public sealed class CachingTests
     }
 
     [Fact]
+    public void A_weights_file_rewritten_with_the_same_bytes_regenerates_nothing()
+    {
+        // What a build that writes the .b64 file again hands the generator: a new AdditionalText with equal text. The
+        // file is read again (an untracked step), and the equal result must stop there: WeightsFiles and all after it
+        // cached.
+        AdditionalText first = Encode(Tiny(values: i => i / 8f));
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Network, BakedNetwork);
+        (_, _, GeneratorDriver driver) = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(first));
+        driver = driver.ReplaceAdditionalText(first, Encode(Tiny(values: i => i / 8f)));
+        (_, GeneratorDriverRunResult second, _) = GeneratorHarness.Run(compilation.Clone(), driver);
+
+        AssertAllCached(second);
+        AssertOutputsAreCached(second);
+    }
+
+    [Fact]
     public void Adding_a_second_network_leaves_the_first_cached()
     {
-        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Network);
-        (_, _, GeneratorDriver driver) = GeneratorHarness.Run(compilation);
+        (CSharpCompilation compilation, _, GeneratorDriver driver) = FirstRun(Network, BakedNetwork);
         CSharpCompilation extended = compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("""
             using Backprop;
 
@@ -73,11 +118,32 @@ public sealed class CachingTests
             """, GeneratorHarness.ParseOptions, "Second.cs"));
         (_, GeneratorDriverRunResult second, _) = GeneratorHarness.Run(extended, driver);
 
-        IncrementalGeneratorRunStep[] parse = second.Results.Single().TrackedSteps[TrackingNames.ValidNetworks].ToArray();
-        var reasons = parse.SelectMany(step => step.Outputs).Select(output => output.Reason).ToArray();
-        Assert.Contains(IncrementalStepRunReason.New, reasons);
-        Assert.Contains(reasons, reason => reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged);
-        Assert.Equal(2, second.Results.Single().GeneratedSources.Length);
+        // In every step, the outputs for the networks that were there already (and for the weights file) are Cached.
+        // Parse alone may say Unchanged instead: Roslyn reruns the semantic transform of ForAttributeWithMetadataName
+        // whenever the compilation changes, and the equal result stops there. The new network's outputs are New.
+        foreach (string step in TrackedSteps)
+        {
+            (object Value, IncrementalStepRunReason Reason)[] outputs = Outputs(second, step);
+            Assert.NotEmpty(outputs);
+            foreach ((object value, IncrementalStepRunReason reason) in outputs)
+            {
+                string? network = NetworkName(value);
+                bool expected = network == "SecondNet"
+                    ? reason == IncrementalStepRunReason.New
+                    : reason == IncrementalStepRunReason.Cached || (step == TrackingNames.Parse && reason == IncrementalStepRunReason.Unchanged);
+                Assert.True(expected, $"Step {step}: the output for {network ?? value.GetType().Name} was {reason}.");
+            }
+        }
+
+        foreach (string step in new[] { TrackingNames.Parse, TrackingNames.ValidNetworks, TrackingNames.WithWeights })
+        {
+            Assert.Equal(new[] { "BakedNet", "SecondNet", "TinyNet" }, Outputs(second, step).Select(output => NetworkName(output.Value)).Order());
+        }
+
+        // The generated files: the first two are cached, only SecondNet's is new.
+        IncrementalStepRunReason[] sources = second.Results.Single().TrackedOutputSteps.SelectMany(pair => pair.Value).SelectMany(run => run.Outputs).Select(output => output.Reason).ToArray();
+        Assert.Equal(new[] { IncrementalStepRunReason.Cached, IncrementalStepRunReason.Cached, IncrementalStepRunReason.New }.Order(), sources.Order());
+        Assert.Equal(3, second.Results.Single().GeneratedSources.Length);
     }
 
     [Fact]
@@ -98,30 +164,47 @@ public sealed class CachingTests
     [Fact]
     public void Pipeline_outputs_hold_no_symbols_syntax_or_compilations()
     {
-        (_, GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Network));
+        (_, GeneratorDriverRunResult result, _) = FirstRun(Network, BakedNetwork);
         foreach (string step in TrackedSteps)
         {
-            foreach (IncrementalGeneratorRunStep run in result.Results.Single().TrackedSteps[step])
+            (object Value, IncrementalStepRunReason Reason)[] outputs = Outputs(result, step);
+            Assert.NotEmpty(outputs);
+            foreach ((object value, _) in outputs)
             {
-                foreach ((object value, _) in run.Outputs)
-                {
-                    AssertHoldsOnlyValues(value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
-                }
+                AssertHoldsOnlyValues(value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
             }
         }
     }
 
+    /// <summary>A compilation of <paramref name="sources"/> and a driver that has run once over it (its result), with BakedNet's weights file.</summary>
+    private static (CSharpCompilation Compilation, GeneratorDriverRunResult Result, GeneratorDriver Driver) FirstRun(params string[] sources)
+    {
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(sources);
+        (_, GeneratorDriverRunResult result, GeneratorDriver driver) = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(Encode(Tiny(values: i => i / 8f))));
+        Assert.Equal(sources.Count(source => source.Contains("[Network(", StringComparison.Ordinal)), result.Results.Single().GeneratedSources.Length);
+        return (compilation, result, driver);
+    }
+
+    private static (object Value, IncrementalStepRunReason Reason)[] Outputs(GeneratorDriverRunResult result, string step)
+    {
+        IReadOnlyDictionary<string, ImmutableArray<IncrementalGeneratorRunStep>> steps = result.Results.Single().TrackedSteps;
+        Assert.True(steps.ContainsKey(step), $"Step {step} did not run.");
+        return steps[step].SelectMany(run => run.Outputs).ToArray();
+    }
+
+    /// <summary>The network a step output is about (its spec's type name), or null for an output that is not a network.</summary>
+    private static string? NetworkName(object value) =>
+        value.GetType().GetProperty("TypeName", BindingFlags.Instance | BindingFlags.Public)?.GetValue(value) as string;
+
     private static void AssertAllCached(GeneratorDriverRunResult result)
     {
-        IReadOnlyDictionary<string, System.Collections.Immutable.ImmutableArray<IncrementalGeneratorRunStep>> steps = result.Results.Single().TrackedSteps;
-        foreach (string name in TrackedSteps)
+        foreach (string step in TrackedSteps)
         {
-            Assert.True(steps.ContainsKey(name), $"Step {name} did not run.");
-            var outputs = steps[name].SelectMany(step => step.Outputs).ToArray();
+            (object Value, IncrementalStepRunReason Reason)[] outputs = Outputs(result, step);
             Assert.NotEmpty(outputs);
-            foreach ((object _, IncrementalStepRunReason reason) in outputs)
+            foreach ((object value, IncrementalStepRunReason reason) in outputs)
             {
-                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Step {name} output was {reason}.");
+                Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"Step {step}: the output for {NetworkName(value) ?? value.GetType().Name} was {reason}.");
             }
         }
     }
@@ -143,7 +226,9 @@ public sealed class CachingTests
             return;
         }
 
-        Assert.False(value is ISymbol or SyntaxNode or Compilation or SemanticModel or Location or SyntaxTree, $"{path} holds a {value.GetType().Name}.");
+        Assert.False(
+            value is ISymbol or SyntaxNode or SyntaxTree or Compilation or SemanticModel or Location or AttributeData or SyntaxReference or AdditionalText,
+            $"{path} holds a {value.GetType().Name}.");
         if (value is IEnumerable items)
         {
             foreach (object? item in items)

@@ -1,13 +1,12 @@
 extern alias generator;
 
 using System;
-using System.Buffers.Binary;
 using System.Linq;
-using System.Text;
 using generator::Backprop.Generator;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
+using static Backprop.Generator.Tests.EncodedWeights;
 
 namespace Backprop.Generator.Tests;
 
@@ -95,46 +94,5 @@ public sealed class WeightsTests
         GeneratedSourceResult generated = Assert.Single(result.Results.Single().GeneratedSources);
         Assert.Empty(GeneratorHarness.WarningsAndErrors(output).Select(diagnostic => diagnostic.ToString()));
         Snapshot.Match(generated.SourceText.ToString(), nameof(WeightsTests), generated.HintName.Replace(".cs", string.Empty, StringComparison.Ordinal), method);
-    }
-
-    private static AdditionalText Encode(byte[] file) => new InMemoryAdditionalText("obj/backprop/model.safetensors.b64", Convert.ToBase64String(file));
-
-    // A 2 -> 3 -> 1 network in nn.Linear layout; value i of the file (in file order) is values(i), stored as dtype.
-    private static byte[] Tiny(Func<int, double> values, int[]? firstShape = null, string metadata = "", string dtype = "F32")
-    {
-        int[] shape0 = firstShape ?? new[] { 3, 2 };
-        (string Name, int[] Shape)[] tensors = { ("layers.0.weight", shape0), ("layers.0.bias", new[] { 3 }), ("layers.1.weight", new[] { 1, 3 }), ("layers.1.bias", new[] { 1 }) };
-        int size = dtype == "F64" ? 8 : 4;
-        var header = new StringBuilder("{" + metadata);
-        int offset = 0;
-        int total = 0;
-        foreach ((string name, int[] shape) in tensors)
-        {
-            int bytes = shape.Aggregate(1, (a, b) => a * b) * size;
-            header.Append($"\"{name}\":{{\"dtype\":\"{dtype}\",\"shape\":[{string.Join(",", shape)}],\"data_offsets\":[{offset},{offset + bytes}]}},");
-            offset += bytes;
-            total += bytes / size;
-        }
-
-        header.Length--;
-        header.Append('}');
-        byte[] headerBytes = Encoding.UTF8.GetBytes(header.ToString());
-        byte[] file = new byte[8 + headerBytes.Length + (total * size)];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)headerBytes.Length);
-        headerBytes.CopyTo(file, 8);
-        for (int i = 0; i < total; i++)
-        {
-            Span<byte> destination = file.AsSpan(8 + headerBytes.Length + (i * size));
-            if (size == 8)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(destination, values(i));
-            }
-            else
-            {
-                BinaryPrimitives.WriteSingleLittleEndian(destination, (float)values(i));
-            }
-        }
-
-        return file;
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using Xunit;
 
 namespace Backprop.Tests;
@@ -10,7 +9,7 @@ namespace Backprop.Tests;
 /// </summary>
 public sealed class EmbeddedWeightsTests
 {
-    private static readonly string WeightsPath = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Weights", "embedded.safetensors");
+    private static string WeightsPath => FixtureFiles.PathOf("Weights", "embedded.safetensors");
 
     [Fact]
     public void A_new_instance_starts_with_the_weights_of_the_file()
@@ -64,6 +63,9 @@ public sealed class EmbeddedWeightsTests
         Assert.Equal(expected, actual);
     }
 }
+
+// Declared here, not in Networks.cs: the first two bake in Fixtures/Weights/embedded.safetensors (the AdditionalFiles
+// item of the project file), and EmbeddedTwinNet is deliberately the same shape without weights, to load that file into.
 
 [Network(Layers = new[] { 3, 5, 2 }, Activations = new[] { Activation.Tanh, Activation.Identity }, Weights = "embedded.safetensors")]
 public partial class EmbeddedNet { }

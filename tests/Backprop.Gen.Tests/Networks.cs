@@ -3,7 +3,16 @@ using Backprop;
 namespace Backprop.Tests
 {
     // Networks declared for the tests: every activation in hidden and output position, every loss, bias on and off,
-    // float and double, and a network whose batches span several row blocks.
+    // float and double, and a network whose batches span several row blocks. Every test that needs "a network" takes
+    // one of these, and NetworkCases.cs lists each of them (its shape written a second time by hand, on purpose) for
+    // the tests that run over all of them; a network that more than one test file uses belongs here.
+    //
+    // Declared next to their tests instead, because each belongs to that test's data and to no other test:
+    // - PyTorchParityTests.cs (Pt*), PyTorchTrajectoryTests.cs (Traj*), PyTorchInteropTests.cs (Interop*): the networks
+    //   the fixture files were computed with, whose shapes must match the Python script named there;
+    // - EmbeddedWeightsTests.cs (Embedded*): the networks whose Weights name Fixtures/Weights/embedded.safetensors, and
+    //   their twin without weights;
+    // - GradientDescentTests.cs (XorTestNet): sized for the XOR truth table that test trains on.
 
     [Network(Layers = new[] { 8, 4, 1 }, Activations = new[] { Activation.ReLU, Activation.Sigmoid })]
     public partial class TinyNet { }

@@ -3,9 +3,9 @@ using System.IO;
 using System.Linq;
 using System.Numerics;
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backprop;
+using Backprop.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -32,7 +32,7 @@ public sealed class PyTorchInteropTests
     //
     //     err = max_i |x_i - ref_i| / max_i |ref_i|
     //
-    // the normwise (infinity-norm) relative error, as in PyTorchParityTests.
+    // the normwise (infinity-norm) relative error, Tolerance.RelativeError, as in PyTorchParityTests.
     //
     // Float networks against PyTorch float32: both sides round every operation to float32 but in different orders and
     // with different tanh/exp/sigmoid implementations, so a few float32 ulps (eps = 6e-8) are expected: 1e-6.
@@ -180,7 +180,7 @@ public sealed class PyTorchInteropTests
     {
         var net = new InteropBackpropWritten();
         net.Initialize(WrittenSeed);
-        string committed = Path.Combine(SourceFixtureFolder(), WrittenFile);
+        string committed = Path.Combine(FixtureFiles.SourceFolder("Interop"), WrittenFile);
 
         bool write = Environment.GetEnvironmentVariable("BACKPROP_WRITE_FIXTURES") == "1"
             && !string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -213,30 +213,9 @@ public sealed class PyTorchInteropTests
 
     private double Compare(string label, double[] actual, double[] expected)
     {
-        double error = RelativeError(actual, expected);
+        double error = Tolerance.RelativeError<double, double>(actual, expected);
         _output.WriteLine($"{label}: max|a-b|/max|b| = {error:E2}");
         return error;
-    }
-
-    /// <summary><c>max_i |actual_i - expected_i| / max_i |expected_i|</c>; infinity if anything is NaN.</summary>
-    private static double RelativeError(double[] actual, double[] expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        double scale = 1e-300;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double difference = Math.Abs(actual[i] - expected[i]);
-            if (double.IsNaN(difference))
-            {
-                return double.PositiveInfinity;
-            }
-
-            worst = Math.Max(worst, difference);
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-
-        return worst / scale;
     }
 
     private static double[] Predict<T>(INetwork<T> network, double[] inputs)
@@ -246,35 +225,13 @@ public sealed class PyTorchInteropTests
         int outputSize = network.Architecture.LayerSizes[network.Architecture.WeightLayerCount];
         Assert.Equal(0, inputs.Length % inputSize);
         var outputs = new T[inputs.Length / inputSize * outputSize];
-        network.Predict(inputs.Select(T.CreateChecked).ToArray(), outputs);
-        return outputs.Select(double.CreateChecked).ToArray();
+        network.Predict(Oracle.Round<T>(inputs), outputs);
+        return Oracle.Widen(outputs);
     }
 
     private static string Sha256(string path) => Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
 
-    /// <summary>The fixture next to the test assembly if the build copied it there, else the one in the source tree.</summary>
-    private static string FixturePath(string name)
-    {
-        string copied = Path.Combine(AppContext.BaseDirectory, "Fixtures", "Interop", name);
-        string path = File.Exists(copied) ? copied : Path.Combine(SourceFixtureFolder(), name);
-        Assert.True(File.Exists(path), $"Fixture file missing: {path}");
-        return path;
-    }
-
-    // The test project copies only Fixtures/**/*.json to the output, so the .safetensors files are read in place.
-    private static string SourceFixtureFolder()
-    {
-        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            string candidate = Path.Combine(directory.FullName, "tests", "Backprop.Gen.Tests", "Fixtures", "Interop");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"No tests/Backprop.Gen.Tests/Fixtures/Interop above {AppContext.BaseDirectory}.");
-    }
+    private static string FixturePath(string name) => FixtureFiles.PathOf("Interop", name);
 
     private sealed class TorchFixture
     {
@@ -287,8 +244,7 @@ public sealed class PyTorchInteropTests
 
         public static TorchFixture Load(string name)
         {
-            TorchFixture? fixture = JsonSerializer.Deserialize<TorchFixture>(File.ReadAllText(FixturePath(name)));
-            Assert.NotNull(fixture);
+            TorchFixture fixture = FixtureFiles.ReadJson<TorchFixture>("Interop", name);
             Assert.Equal(new[] { 4, 16, 3 }, fixture.Layers);
             Assert.Equal(fixture.Rows * 4, fixture.Inputs.Length);
             Assert.Equal(fixture.Rows * 3, fixture.Probabilities.Length);
@@ -308,8 +264,7 @@ public sealed class PyTorchInteropTests
 
         public static WrittenFixture Load()
         {
-            WrittenFixture? fixture = JsonSerializer.Deserialize<WrittenFixture>(File.ReadAllText(FixturePath("backprop_written.json")));
-            Assert.NotNull(fixture);
+            WrittenFixture fixture = FixtureFiles.ReadJson<WrittenFixture>("Interop", "backprop_written.json");
             Assert.Equal(new[] { 5, 8, 2 }, fixture.Layers);
             Assert.Equal(fixture.Rows * 5, fixture.Inputs.Length);
             Assert.Equal(fixture.Rows * 2, fixture.Outputs.Length);
@@ -318,7 +273,8 @@ public sealed class PyTorchInteropTests
     }
 }
 
-// The networks of the interop fixtures. Shapes must match make_interop.py.
+// The networks of the interop fixtures. Shapes must match make_interop.py. Declared here, not in Networks.cs, because
+// they belong to these fixture files and only this test uses them.
 
 [Network(Layers = new[] { 4, 16, 3 }, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
 public partial class InteropTorchFloat { }

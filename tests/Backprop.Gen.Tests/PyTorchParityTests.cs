@@ -1,10 +1,8 @@
 using System;
-using System.IO;
-using System.Linq;
 using System.Numerics;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backprop;
+using Backprop.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -21,8 +19,9 @@ public sealed class PyTorchParityTests
     //
     //     err = max_i |x_i - ref_i| / max(max_i |ref_i|, 1e-300)
     //
-    // i.e. the normwise (infinity-norm) relative error. Double networks must reach DoubleTolerance, float networks
-    // (parameters, inputs and targets rounded to float, compared with the float64 reference) FloatTolerance.
+    // i.e. the normwise (infinity-norm) relative error, Tolerance.RelativeError. Double networks must reach
+    // DoubleTolerance, float networks (parameters, inputs and targets rounded to float, compared with the float64
+    // reference) FloatTolerance.
     private const double DoubleTolerance = 1e-12;
     private const double FloatTolerance = 1e-5;
 
@@ -78,34 +77,26 @@ public sealed class PyTorchParityTests
         string label = $"{fixture.Name} ({typeof(TNet).Name}, {typeof(T).Name})";
 
         // The declared shape must be the one PyTorch evaluated.
-        Assert.True(TNet.LayerSizes.ToArray().SequenceEqual(fixture.Layers),
-            $"{label}: layers [{string.Join(", ", TNet.LayerSizes.ToArray())}] but the fixture has [{string.Join(", ", fixture.Layers)}].");
-        Activation[] activations = fixture.Activations.Select(Enum.Parse<Activation>).ToArray();
-        Assert.True(TNet.LayerActivations.ToArray().SequenceEqual(activations),
-            $"{label}: activations [{string.Join(", ", TNet.LayerActivations.ToArray())}] but the fixture has [{string.Join(", ", activations)}].");
-        Assert.Equal(Enum.Parse<LossFunction>(fixture.Loss), TNet.LossFunction);
-        Assert.Equal(fixture.Bias, TNet.HasBias);
+        fixture.AssertDeclares<TNet, T>(label);
         Assert.Equal(fixture.Parameters.Length, TNet.ParameterCount);
         Assert.Equal(fixture.Gradient.Length, TNet.ParameterCount);
-        Assert.Equal(fixture.Rows * TNet.InputSize, fixture.Inputs.Length);
-        Assert.Equal(fixture.Rows * TNet.OutputSize, fixture.Targets.Length);
         Assert.Equal(fixture.Rows * TNet.OutputSize, fixture.Predictions.Length);
 
         INetwork<T> network = new TNet();
-        ToElement<T>(fixture.Parameters).CopyTo(network.Parameters);
-        T[] inputs = ToElement<T>(fixture.Inputs);
-        T[] targets = ToElement<T>(fixture.Targets);
+        Oracle.Round<T>(fixture.Parameters).CopyTo(network.Parameters);
+        T[] inputs = Oracle.Round<T>(fixture.Inputs);
+        T[] targets = Oracle.Round<T>(fixture.Targets);
 
         var predictions = new T[fixture.Predictions.Length];
         network.Predict(inputs, predictions);
-        double predictionError = RelativeError(ToDouble(predictions), fixture.Predictions);
+        double predictionError = Tolerance.RelativeError<T, double>(predictions, fixture.Predictions);
 
-        double lossError = RelativeError(new[] { double.CreateChecked(network.Loss(inputs, targets)) }, new[] { fixture.LossValue });
+        double lossError = Tolerance.RelativeError(double.CreateChecked(network.Loss(inputs, targets)), fixture.LossValue);
 
         var gradient = new T[TNet.ParameterCount];
         T lossFromGradient = network.Gradient(inputs, targets, gradient);
-        double gradientLossError = RelativeError(new[] { double.CreateChecked(lossFromGradient) }, new[] { fixture.LossValue });
-        double gradientError = RelativeError(ToDouble(gradient), fixture.Gradient);
+        double gradientLossError = Tolerance.RelativeError(double.CreateChecked(lossFromGradient), fixture.LossValue);
+        double gradientError = Tolerance.RelativeError<T, double>(gradient, fixture.Gradient);
 
         _output.WriteLine(
             $"{label} vs torch {fixture.TorchVersion}: predictions {predictionError:E2}, loss {lossError:E2}, " +
@@ -117,57 +108,17 @@ public sealed class PyTorchParityTests
         Assert.True(gradientError <= tolerance, $"{label}: gradient error {gradientError:E3} > {tolerance:E0}.");
     }
 
-    /// <summary><c>max_i |actual_i - expected_i| / max(max_i |expected_i|, 1e-300)</c>; infinity if anything is NaN.</summary>
-    private static double RelativeError(double[] actual, double[] expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        double scale = 1e-300;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double difference = Math.Abs(actual[i] - expected[i]);
-            if (double.IsNaN(difference))
-            {
-                return double.PositiveInfinity;
-            }
-
-            worst = Math.Max(worst, difference);
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-
-        return worst / scale;
-    }
-
-    private static T[] ToElement<T>(double[] values)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        values.Select(T.CreateChecked).ToArray();
-
-    private static double[] ToDouble<T>(T[] values)
-        where T : unmanaged, IFloatingPointIeee754<T> =>
-        values.Select(double.CreateChecked).ToArray();
-
-    private sealed class PyTorchFixture
+    private sealed class PyTorchFixture : PyTorchNetworkFixture
     {
         [JsonPropertyName("name")] public string Name { get; set; } = "";
-        [JsonPropertyName("layers")] public int[] Layers { get; set; } = Array.Empty<int>();
-        [JsonPropertyName("activations")] public string[] Activations { get; set; } = Array.Empty<string>();
-        [JsonPropertyName("loss")] public string Loss { get; set; } = "";
-        [JsonPropertyName("bias")] public bool Bias { get; set; }
-        [JsonPropertyName("rows")] public int Rows { get; set; }
         [JsonPropertyName("parameters")] public double[] Parameters { get; set; } = Array.Empty<double>();
-        [JsonPropertyName("inputs")] public double[] Inputs { get; set; } = Array.Empty<double>();
-        [JsonPropertyName("targets")] public double[] Targets { get; set; } = Array.Empty<double>();
         [JsonPropertyName("predictions")] public double[] Predictions { get; set; } = Array.Empty<double>();
         [JsonPropertyName("loss_value")] public double LossValue { get; set; }
         [JsonPropertyName("gradient")] public double[] Gradient { get; set; } = Array.Empty<double>();
-        [JsonPropertyName("torch_version")] public string TorchVersion { get; set; } = "";
 
         public static PyTorchFixture Load(string name)
         {
-            string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "PyTorch", name + ".json");
-            Assert.True(File.Exists(path), $"Fixture file missing: {path}");
-            PyTorchFixture? fixture = JsonSerializer.Deserialize<PyTorchFixture>(File.ReadAllText(path));
-            Assert.NotNull(fixture);
+            PyTorchFixture fixture = FixtureFiles.ReadJson<PyTorchFixture>("PyTorch", name + ".json");
             Assert.Equal(name, fixture.Name);
             Assert.True(fixture.Rows > 0, $"{name}: no rows.");
             return fixture;
@@ -175,7 +126,8 @@ public sealed class PyTorchParityTests
     }
 }
 
-// The fixture networks, each declared once per element type. Shapes must match make_fixtures.py.
+// The fixture networks, each declared once per element type. Shapes must match make_fixtures.py. Declared here, not in
+// Networks.cs, because they belong to these fixtures: only this test uses them, and it checks them against the files.
 
 [Network(Layers = new[] { 4, 6, 3 }, Activations = new[] { Activation.Tanh, Activation.Identity }, ElementType = typeof(double))]
 public partial class PtTanhIdentityMseDouble { }

@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Backprop;
+using Backprop.Testing;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,6 +22,8 @@ public sealed class PyTorchTrajectoryTests
     //
     //     loss:       err = |a - b| / |b|
     //     parameters: err = max_i |a_i - b_i| / max_i |b_i|       (normwise, infinity norm)
+    //
+    // both Tolerance.RelativeError (a scalar is a vector of one).
     //
     // Both runs are float32 and start from the same float32 parameters, so they differ only by rounding (summation
     // order, fused vs separate operations, float vs double scalar arithmetic inside the optimizer) which the training
@@ -53,8 +55,7 @@ public sealed class PyTorchTrajectoryTests
     [Fact]
     public void EveryTrajectoryFixtureIsReplayed()
     {
-        string directory = Path.Combine(AppContext.BaseDirectory, "Fixtures", "PyTorch");
-        string[] onDisk = Directory.GetFiles(directory, "trajectory_*.json")
+        string[] onDisk = Directory.GetFiles(FixtureFiles.Folder("PyTorch"), "trajectory_*.json")
             .Select(p => Path.GetFileNameWithoutExtension(p))
             .OrderBy(n => n, StringComparer.Ordinal)
             .ToArray();
@@ -105,8 +106,8 @@ public sealed class PyTorchTrajectoryTests
                 continue;
             }
 
-            double lossError = RelativeError(loss, checkpoint.Loss);
-            double parameterError = NormwiseRelativeError(network.Parameters, checkpoint.Parameters);
+            double lossError = Tolerance.RelativeError(loss, checkpoint.Loss);
+            double parameterError = Tolerance.RelativeError<float, double>(network.Parameters, checkpoint.Parameters);
             double lossTolerance = s >= FinalStep ? FinalLossTolerance : EarlyLossTolerance;
             double parameterTolerance = s >= FinalStep ? FinalParameterTolerance : EarlyParameterTolerance;
 
@@ -132,17 +133,8 @@ public sealed class PyTorchTrajectoryTests
         where TNet : class, INetwork<TNet, float>, new()
     {
         // The declared network must be the one PyTorch trained.
-        string label = $"{fixture.Network} ({typeof(TNet).Name})";
-        Assert.True(TNet.LayerSizes.ToArray().SequenceEqual(fixture.Layers),
-            $"{label}: layers [{string.Join(", ", TNet.LayerSizes.ToArray())}] but the fixture has [{string.Join(", ", fixture.Layers)}].");
-        Activation[] activations = fixture.Activations.Select(Enum.Parse<Activation>).ToArray();
-        Assert.True(TNet.LayerActivations.ToArray().SequenceEqual(activations),
-            $"{label}: activations [{string.Join(", ", TNet.LayerActivations.ToArray())}] but the fixture has [{string.Join(", ", activations)}].");
-        Assert.Equal(Enum.Parse<LossFunction>(fixture.Loss), TNet.LossFunction);
-        Assert.Equal(fixture.Bias, TNet.HasBias);
+        fixture.AssertDeclares<TNet, float>($"{fixture.Network} ({typeof(TNet).Name})");
         Assert.Equal(TNet.ParameterCount, initial.Length);
-        Assert.Equal(fixture.Rows * TNet.InputSize, fixture.Inputs.Length);
-        Assert.Equal(fixture.Rows * TNet.OutputSize, fixture.Targets.Length);
         Assert.Equal(fixture.Steps, fixture.Batches.Length);
         Assert.All(fixture.Batches, b => Assert.Equal(fixture.BatchSize, b.Length));
         Assert.All(fixture.Batches, b => Assert.All(b, i => Assert.InRange(i, 0, fixture.Rows - 1)));
@@ -191,34 +183,6 @@ public sealed class PyTorchTrajectoryTests
         }
     }
 
-    /// <summary><c>|a - b| / |b|</c>; infinity if <paramref name="actual"/> is NaN.</summary>
-    private static double RelativeError(float actual, double expected)
-    {
-        double error = Math.Abs(actual - expected) / Math.Max(Math.Abs(expected), 1e-300);
-        return double.IsNaN(error) ? double.PositiveInfinity : error;
-    }
-
-    /// <summary><c>max_i |a_i - b_i| / max_i |b_i|</c>; infinity if anything is NaN.</summary>
-    private static double NormwiseRelativeError(ReadOnlySpan<float> actual, double[] expected)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        double scale = 1e-300;
-        for (int i = 0; i < actual.Length; i++)
-        {
-            double difference = Math.Abs(actual[i] - expected[i]);
-            if (double.IsNaN(difference))
-            {
-                return double.PositiveInfinity;
-            }
-
-            worst = Math.Max(worst, difference);
-            scale = Math.Max(scale, Math.Abs(expected[i]));
-        }
-
-        return worst / scale;
-    }
-
     private sealed class OptimizerRecord
     {
         [JsonPropertyName("name")] public string Name { get; set; } = "";
@@ -237,30 +201,19 @@ public sealed class PyTorchTrajectoryTests
         [JsonPropertyName("parameters")] public double[] Parameters { get; set; } = Array.Empty<double>();
     }
 
-    private sealed class TrajectoryFixture
+    private sealed class TrajectoryFixture : PyTorchNetworkFixture
     {
         [JsonPropertyName("network")] public string Network { get; set; } = "";
         [JsonPropertyName("optimizer")] public OptimizerRecord Optimizer { get; set; } = new();
-        [JsonPropertyName("layers")] public int[] Layers { get; set; } = Array.Empty<int>();
-        [JsonPropertyName("activations")] public string[] Activations { get; set; } = Array.Empty<string>();
-        [JsonPropertyName("loss")] public string Loss { get; set; } = "";
-        [JsonPropertyName("bias")] public bool Bias { get; set; }
-        [JsonPropertyName("rows")] public int Rows { get; set; }
         [JsonPropertyName("batch_size")] public int BatchSize { get; set; }
         [JsonPropertyName("steps")] public int Steps { get; set; }
-        [JsonPropertyName("inputs")] public double[] Inputs { get; set; } = Array.Empty<double>();
-        [JsonPropertyName("targets")] public double[] Targets { get; set; } = Array.Empty<double>();
         [JsonPropertyName("initial_parameters")] public double[] InitialParameters { get; set; } = Array.Empty<double>();
         [JsonPropertyName("batches")] public int[][] Batches { get; set; } = Array.Empty<int[]>();
         [JsonPropertyName("checkpoints")] public Checkpoint[] Checkpoints { get; set; } = Array.Empty<Checkpoint>();
-        [JsonPropertyName("torch_version")] public string TorchVersion { get; set; } = "";
 
         public static TrajectoryFixture Load(string name)
         {
-            string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", "PyTorch", name + ".json");
-            Assert.True(File.Exists(path), $"Fixture file missing: {path}");
-            TrajectoryFixture? fixture = JsonSerializer.Deserialize<TrajectoryFixture>(File.ReadAllText(path));
-            Assert.NotNull(fixture);
+            TrajectoryFixture fixture = FixtureFiles.ReadJson<TrajectoryFixture>("PyTorch", name + ".json");
             Assert.Equal(name, $"trajectory_{fixture.Network}_{fixture.Optimizer.Name}");
             Assert.True(fixture.Rows > 0, $"{name}: no rows.");
             Assert.True(fixture.Layers.Length >= 2, $"{name}: no layers.");
@@ -269,7 +222,8 @@ public sealed class PyTorchTrajectoryTests
     }
 }
 
-// The trajectory networks (float). Shapes must match NETWORKS in make_trajectories.py.
+// The trajectory networks (float). Shapes must match NETWORKS in make_trajectories.py. Declared here, not in
+// Networks.cs, because they belong to these fixtures: only this test uses them, and it checks them against the files.
 
 [Network(Layers = new[] { 4, 8, 3 }, Activations = new[] { Activation.Tanh, Activation.Softmax }, Loss = LossFunction.CrossEntropy, ElementType = typeof(float))]
 public partial class TrajSoftmaxNet { }

@@ -1,6 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
+using System.Numerics;
 using Backprop;
 
 namespace Backprop.Testing;
@@ -15,29 +15,51 @@ internal static class Tolerance
     public const double Double = 1e-9;
 
     /// <summary>
-    /// Normwise relative error: <c>max_i |actual_i - expected_i| / max(max_i |expected_i|, 1e-300)</c>. Measured against
-    /// the largest expected magnitude, so entries that are zero up to rounding do not blow it up.
+    /// Normwise relative error: <c>max_i |actual_i - expected_i| / max(max_i |expected_i|, 1e-300)</c>, the one error
+    /// measure of the tests against a reference (a scalar is a vector of one). Measured against the largest expected
+    /// magnitude, so entries that are zero up to rounding do not blow it up. Infinity when anything is NaN.
     /// </summary>
-    public static double RelativeError(IReadOnlyList<double> actual, IReadOnlyList<double> expected)
+    public static double RelativeError<TActual, TExpected>(ReadOnlySpan<TActual> actual, ReadOnlySpan<TExpected> expected)
+        where TActual : INumberBase<TActual>
+        where TExpected : INumberBase<TExpected>
     {
-        if (actual.Count != expected.Count)
+        double worst = MaxAbsoluteDifference(actual, expected);
+        double scale = 1e-300;
+        foreach (TExpected value in expected)
         {
-            throw new ArgumentException($"Lengths differ: {actual.Count} vs {expected.Count}.");
+            scale = Math.Max(scale, Math.Abs(double.CreateTruncating(value)));
+        }
+
+        return double.IsPositiveInfinity(worst) ? worst : worst / scale;
+    }
+
+    /// <summary>Relative error of one scalar: <c>|actual - expected| / max(|expected|, 1e-300)</c>; infinity if either is NaN.</summary>
+    public static double RelativeError(double actual, double expected) => RelativeError<double, double>([actual], [expected]);
+
+    /// <summary><c>max_i |actual_i - expected_i|</c>, in double; infinity when anything is NaN.</summary>
+    public static double MaxAbsoluteDifference<TActual, TExpected>(ReadOnlySpan<TActual> actual, ReadOnlySpan<TExpected> expected)
+        where TActual : INumberBase<TActual>
+        where TExpected : INumberBase<TExpected>
+    {
+        if (actual.Length != expected.Length)
+        {
+            throw new ArgumentException($"Lengths differ: {actual.Length} vs {expected.Length}.");
         }
 
         double worst = 0;
-        double scale = 1e-300;
-        for (int i = 0; i < actual.Count; i++)
+        for (int i = 0; i < actual.Length; i++)
         {
-            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]));
-            scale = Math.Max(scale, Math.Abs(expected[i]));
+            double difference = Math.Abs(double.CreateTruncating(actual[i]) - double.CreateTruncating(expected[i]));
+            if (double.IsNaN(difference))
+            {
+                return double.PositiveInfinity;
+            }
+
+            worst = Math.Max(worst, difference);
         }
 
-        return double.IsNaN(worst) || actual.Any(double.IsNaN) ? double.PositiveInfinity : worst / scale;
+        return worst;
     }
-
-    /// <summary>Relative error of one scalar: <c>|actual - expected| / max(|expected|, 1e-300)</c>.</summary>
-    public static double RelativeError(double actual, double expected) => RelativeError(new[] { actual }, new[] { expected });
 
     /// <summary>Uniform values in [-scale, scale) from a seeded <see cref="Random"/>.</summary>
     public static double[] Uniform(Random random, int count, double scale) =>

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
+using Backprop.Testing;
 using Xunit;
 
 namespace Backprop.Tests.Training;
@@ -40,7 +41,7 @@ public sealed class TrainerTests
         float[] two = TrainOnce(threads: 2);
         Assert.Equal(two, TrainOnce(threads: 2));
         float[] one = TrainOnce(threads: 1);
-        double worst = one.Zip(two, (a, b) => Math.Abs(a - b)).Max();
+        double worst = Tolerance.MaxAbsoluteDifference<float, float>(one, two);
         Assert.True(worst < 1e-4, $"1 vs 2 threads differ by {worst}");
     }
 
@@ -52,7 +53,7 @@ public sealed class TrainerTests
         foreach (int threads in new[] { 2, 3, 7 })
         {
             float[] parallel = StepOnce(x, y, threads);
-            double worst = single.Zip(parallel, (a, b) => Math.Abs(a - b)).Max();
+            double worst = Tolerance.MaxAbsoluteDifference<float, float>(single, parallel);
             Assert.True(worst < 1e-6, $"{threads} threads: {worst}");
         }
     }
