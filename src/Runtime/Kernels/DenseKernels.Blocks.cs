@@ -1,273 +1,187 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
-// The register blocks of MultiplyAdd (Z += A W) and MultiplyAddTransposed (G += A^T D).
+// The register blocks and the one-row remainder shared by MultiplyAdd (Z += A W) and MultiplyAddTransposed
+// (G += A^T D). Each adds to a block of C the products of a strip of A and a panel of B:
+// C[i, j] += A(i, t) B[t, j] for t = 0 .. count - 1 in order, one fused multiply-add per term, where
+// - c points at the block's first element of C and b at B[0, j0], both row-major with `columns` columns;
+// - A(i, t) = a[i * aRow + t * aStep]: MultiplyAdd passes rows of A (aRow = inner, aStep = 1, t over the inner
+//   dimension), MultiplyAddTransposed columns of A (aRow = 1, aStep = inner, t over the batch's rows).
+// The two products differ only in those two strides, so they share the code; the inlined blocks see
+// MultiplyAddTransposed's aRow = 1 as a constant. The blocks themselves stay three methods: each fixes its own register
+// count (6 x 16 holds 12 accumulators, 6 x 8 six and 4 x 16 eight, with their own loads and broadcasts per step),
+// which a shape parameter would turn into arrays the JIT cannot keep in registers.
 public static partial class DenseKernels
 {
+    // 6 rows x 16 columns: 12 accumulators in registers, one broadcast per row and two loads of B per step.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    {
+        ref float c0 = ref c;
+        ref float c1 = ref Unsafe.Add(ref c0, columns);
+        ref float c2 = ref Unsafe.Add(ref c1, columns);
+        ref float c3 = ref Unsafe.Add(ref c2, columns);
+        ref float c4 = ref Unsafe.Add(ref c3, columns);
+        ref float c5 = ref Unsafe.Add(ref c4, columns);
+        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
+        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
+        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
+        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
+        Vector256<float> s40 = Vector256.LoadUnsafe(ref c4), s41 = Vector256.LoadUnsafe(ref c4, 8);
+        Vector256<float> s50 = Vector256.LoadUnsafe(ref c5), s51 = Vector256.LoadUnsafe(ref c5, 8);
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt), b1 = Vector256.LoadUnsafe(ref bt, 8);
+            Vector256<float> x = Vector256.Create(at);
+            s00 = Fma.MultiplyAdd(x, b0, s00);
+            s01 = Fma.MultiplyAdd(x, b1, s01);
+            x = Vector256.Create(Unsafe.Add(ref at, aRow));
+            s10 = Fma.MultiplyAdd(x, b0, s10);
+            s11 = Fma.MultiplyAdd(x, b1, s11);
+            x = Vector256.Create(Unsafe.Add(ref at, 2 * aRow));
+            s20 = Fma.MultiplyAdd(x, b0, s20);
+            s21 = Fma.MultiplyAdd(x, b1, s21);
+            x = Vector256.Create(Unsafe.Add(ref at, 3 * aRow));
+            s30 = Fma.MultiplyAdd(x, b0, s30);
+            s31 = Fma.MultiplyAdd(x, b1, s31);
+            x = Vector256.Create(Unsafe.Add(ref at, 4 * aRow));
+            s40 = Fma.MultiplyAdd(x, b0, s40);
+            s41 = Fma.MultiplyAdd(x, b1, s41);
+            x = Vector256.Create(Unsafe.Add(ref at, 5 * aRow));
+            s50 = Fma.MultiplyAdd(x, b0, s50);
+            s51 = Fma.MultiplyAdd(x, b1, s51);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, columns);
+        }
+
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 8);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 8);
+        s40.StoreUnsafe(ref c4);
+        s41.StoreUnsafe(ref c4, 8);
+        s50.StoreUnsafe(ref c5);
+        s51.StoreUnsafe(ref c5, 8);
+    }
+
     // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
-    private static void Block6x8(ref float a, int r0, int stride, int count, ref float w, int columns, ref float z, int j0)
+    private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
     {
-        ref float z0 = ref Unsafe.Add(ref z, (r0 * columns) + j0);
         nint rowStride = columns;
-        Vector256<float> c0 = Vector256.LoadUnsafe(ref z0), c1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, rowStride));
-        Vector256<float> c2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 2 * rowStride)), c3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 3 * rowStride));
-        Vector256<float> c4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 4 * rowStride)), c5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref z0, 5 * rowStride));
-        ref float a0 = ref Unsafe.Add(ref a, r0 * stride);
-        ref float wRow = ref Unsafe.Add(ref w, j0);
-        for (int k = 0; k < count; k++)
+        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, rowStride));
+        Vector256<float> s2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 2 * rowStride)), s3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 3 * rowStride));
+        Vector256<float> s4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 4 * rowStride)), s5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 5 * rowStride));
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
         {
-            Vector256<float> w0 = Vector256.LoadUnsafe(ref wRow);
-            c0 = Fma.MultiplyAdd(Vector256.Create(a0), w0, c0);
-            c1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, stride)), w0, c1);
-            c2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 2 * stride)), w0, c2);
-            c3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 3 * stride)), w0, c3);
-            c4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 4 * stride)), w0, c4);
-            c5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a0, 5 * stride)), w0, c5);
-            a0 = ref Unsafe.Add(ref a0, 1);
-            wRow = ref Unsafe.Add(ref wRow, columns);
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt);
+            s0 = Fma.MultiplyAdd(Vector256.Create(at), b0, s0);
+            s1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, aRow)), b0, s1);
+            s2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 2 * aRow)), b0, s2);
+            s3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 3 * aRow)), b0, s3);
+            s4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 4 * aRow)), b0, s4);
+            s5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 5 * aRow)), b0, s5);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, columns);
         }
 
-        c0.StoreUnsafe(ref z0);
-        c1.StoreUnsafe(ref Unsafe.Add(ref z0, rowStride));
-        c2.StoreUnsafe(ref Unsafe.Add(ref z0, 2 * rowStride));
-        c3.StoreUnsafe(ref Unsafe.Add(ref z0, 3 * rowStride));
-        c4.StoreUnsafe(ref Unsafe.Add(ref z0, 4 * rowStride));
-        c5.StoreUnsafe(ref Unsafe.Add(ref z0, 5 * rowStride));
+        s0.StoreUnsafe(ref c);
+        s1.StoreUnsafe(ref Unsafe.Add(ref c, rowStride));
+        s2.StoreUnsafe(ref Unsafe.Add(ref c, 2 * rowStride));
+        s3.StoreUnsafe(ref Unsafe.Add(ref c, 3 * rowStride));
+        s4.StoreUnsafe(ref Unsafe.Add(ref c, 4 * rowStride));
+        s5.StoreUnsafe(ref Unsafe.Add(ref c, 5 * rowStride));
     }
 
-    // 4 rows x 16 columns: 8 accumulators in registers, one broadcast per row and two loads of W per k.
+    // 4 rows x 16 columns, for 4 or 5 rows left over: 8 accumulators, one broadcast per row, two loads of B per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x16(ref float a, int r0, int stride, int count, ref float w, int columns, ref float z, int j0)
+    private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
     {
-        ref float z0 = ref Unsafe.Add(ref z, (r0 * columns) + j0);
-        ref float z1 = ref Unsafe.Add(ref z0, columns);
-        ref float z2 = ref Unsafe.Add(ref z1, columns);
-        ref float z3 = ref Unsafe.Add(ref z2, columns);
-        Vector256<float> c00 = Vector256.LoadUnsafe(ref z0), c01 = Vector256.LoadUnsafe(ref z0, 8);
-        Vector256<float> c10 = Vector256.LoadUnsafe(ref z1), c11 = Vector256.LoadUnsafe(ref z1, 8);
-        Vector256<float> c20 = Vector256.LoadUnsafe(ref z2), c21 = Vector256.LoadUnsafe(ref z2, 8);
-        Vector256<float> c30 = Vector256.LoadUnsafe(ref z3), c31 = Vector256.LoadUnsafe(ref z3, 8);
-        ref float a0 = ref Unsafe.Add(ref a, r0 * stride);
-        ref float a1 = ref Unsafe.Add(ref a0, stride);
-        ref float a2 = ref Unsafe.Add(ref a1, stride);
-        ref float a3 = ref Unsafe.Add(ref a2, stride);
-        ref float wRow = ref Unsafe.Add(ref w, j0);
-        for (int k = 0; k < count; k++)
+        ref float c0 = ref c;
+        ref float c1 = ref Unsafe.Add(ref c0, columns);
+        ref float c2 = ref Unsafe.Add(ref c1, columns);
+        ref float c3 = ref Unsafe.Add(ref c2, columns);
+        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
+        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
+        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
+        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
         {
-            Vector256<float> w0 = Vector256.LoadUnsafe(ref wRow), w1 = Vector256.LoadUnsafe(ref wRow, 8);
-            Vector256<float> b = Vector256.Create(Unsafe.Add(ref a0, k));
-            c00 = Fma.MultiplyAdd(b, w0, c00);
-            c01 = Fma.MultiplyAdd(b, w1, c01);
-            b = Vector256.Create(Unsafe.Add(ref a1, k));
-            c10 = Fma.MultiplyAdd(b, w0, c10);
-            c11 = Fma.MultiplyAdd(b, w1, c11);
-            b = Vector256.Create(Unsafe.Add(ref a2, k));
-            c20 = Fma.MultiplyAdd(b, w0, c20);
-            c21 = Fma.MultiplyAdd(b, w1, c21);
-            b = Vector256.Create(Unsafe.Add(ref a3, k));
-            c30 = Fma.MultiplyAdd(b, w0, c30);
-            c31 = Fma.MultiplyAdd(b, w1, c31);
-            wRow = ref Unsafe.Add(ref wRow, columns);
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt), b1 = Vector256.LoadUnsafe(ref bt, 8);
+            Vector256<float> x = Vector256.Create(at);
+            s00 = Fma.MultiplyAdd(x, b0, s00);
+            s01 = Fma.MultiplyAdd(x, b1, s01);
+            x = Vector256.Create(Unsafe.Add(ref at, aRow));
+            s10 = Fma.MultiplyAdd(x, b0, s10);
+            s11 = Fma.MultiplyAdd(x, b1, s11);
+            x = Vector256.Create(Unsafe.Add(ref at, 2 * aRow));
+            s20 = Fma.MultiplyAdd(x, b0, s20);
+            s21 = Fma.MultiplyAdd(x, b1, s21);
+            x = Vector256.Create(Unsafe.Add(ref at, 3 * aRow));
+            s30 = Fma.MultiplyAdd(x, b0, s30);
+            s31 = Fma.MultiplyAdd(x, b1, s31);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, columns);
         }
 
-        c00.StoreUnsafe(ref z0);
-        c01.StoreUnsafe(ref z0, 8);
-        c10.StoreUnsafe(ref z1);
-        c11.StoreUnsafe(ref z1, 8);
-        c20.StoreUnsafe(ref z2);
-        c21.StoreUnsafe(ref z2, 8);
-        c30.StoreUnsafe(ref z3);
-        c31.StoreUnsafe(ref z3, 8);
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 8);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 8);
     }
 
-    // 6 rows x 16 columns: 12 accumulators in registers, one broadcast per row and two loads of W per k.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block6x16(ref float a, int r0, int stride, int count, ref float w, int columns, ref float z, int j0)
+    // One row of C (cRow at its first element) from column j on: 8 columns at a time, then one at a time, with the same
+    // fused operations in the same order as the blocks, so a row's result does not depend on the block it fell in.
+    // A(0, t) = a[t * aStep].
+    private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, ref float cRow, int j)
     {
-        ref float z0 = ref Unsafe.Add(ref z, (r0 * columns) + j0);
-        ref float z1 = ref Unsafe.Add(ref z0, columns);
-        ref float z2 = ref Unsafe.Add(ref z1, columns);
-        ref float z3 = ref Unsafe.Add(ref z2, columns);
-        ref float z4 = ref Unsafe.Add(ref z3, columns);
-        ref float z5 = ref Unsafe.Add(ref z4, columns);
-        Vector256<float> c00 = Vector256.LoadUnsafe(ref z0), c01 = Vector256.LoadUnsafe(ref z0, 8);
-        Vector256<float> c10 = Vector256.LoadUnsafe(ref z1), c11 = Vector256.LoadUnsafe(ref z1, 8);
-        Vector256<float> c20 = Vector256.LoadUnsafe(ref z2), c21 = Vector256.LoadUnsafe(ref z2, 8);
-        Vector256<float> c30 = Vector256.LoadUnsafe(ref z3), c31 = Vector256.LoadUnsafe(ref z3, 8);
-        Vector256<float> c40 = Vector256.LoadUnsafe(ref z4), c41 = Vector256.LoadUnsafe(ref z4, 8);
-        Vector256<float> c50 = Vector256.LoadUnsafe(ref z5), c51 = Vector256.LoadUnsafe(ref z5, 8);
-        ref float a0 = ref Unsafe.Add(ref a, r0 * stride);
-        ref float wRow = ref Unsafe.Add(ref w, j0);
-        for (int k = 0; k < count; k++)
+        for (; j + 8 <= columns; j += 8)
         {
-            Vector256<float> w0 = Vector256.LoadUnsafe(ref wRow), w1 = Vector256.LoadUnsafe(ref wRow, 8);
-            Vector256<float> b = Vector256.Create(a0);
-            c00 = Fma.MultiplyAdd(b, w0, c00);
-            c01 = Fma.MultiplyAdd(b, w1, c01);
-            b = Vector256.Create(Unsafe.Add(ref a0, stride));
-            c10 = Fma.MultiplyAdd(b, w0, c10);
-            c11 = Fma.MultiplyAdd(b, w1, c11);
-            b = Vector256.Create(Unsafe.Add(ref a0, 2 * stride));
-            c20 = Fma.MultiplyAdd(b, w0, c20);
-            c21 = Fma.MultiplyAdd(b, w1, c21);
-            b = Vector256.Create(Unsafe.Add(ref a0, 3 * stride));
-            c30 = Fma.MultiplyAdd(b, w0, c30);
-            c31 = Fma.MultiplyAdd(b, w1, c31);
-            b = Vector256.Create(Unsafe.Add(ref a0, 4 * stride));
-            c40 = Fma.MultiplyAdd(b, w0, c40);
-            c41 = Fma.MultiplyAdd(b, w1, c41);
-            b = Vector256.Create(Unsafe.Add(ref a0, 5 * stride));
-            c50 = Fma.MultiplyAdd(b, w0, c50);
-            c51 = Fma.MultiplyAdd(b, w1, c51);
-            a0 = ref Unsafe.Add(ref a0, 1);
-            wRow = ref Unsafe.Add(ref wRow, columns);
+            ref float cj = ref Unsafe.Add(ref cRow, j);
+            Vector256<float> s = Vector256.LoadUnsafe(ref cj);
+            ref float at = ref a;
+            ref float bt = ref Unsafe.Add(ref b, j);
+            for (int t = 0; t < count; t++)
+            {
+                s = Fma.MultiplyAdd(Vector256.Create(at), Vector256.LoadUnsafe(ref bt), s);
+                at = ref Unsafe.Add(ref at, aStep);
+                bt = ref Unsafe.Add(ref bt, columns);
+            }
+
+            s.StoreUnsafe(ref cj);
         }
 
-        c00.StoreUnsafe(ref z0);
-        c01.StoreUnsafe(ref z0, 8);
-        c10.StoreUnsafe(ref z1);
-        c11.StoreUnsafe(ref z1, 8);
-        c20.StoreUnsafe(ref z2);
-        c21.StoreUnsafe(ref z2, 8);
-        c30.StoreUnsafe(ref z3);
-        c31.StoreUnsafe(ref z3, 8);
-        c40.StoreUnsafe(ref z4);
-        c41.StoreUnsafe(ref z4, 8);
-        c50.StoreUnsafe(ref z5);
-        c51.StoreUnsafe(ref z5, 8);
-    }
-
-    // Rows k0..k0+3 of G, columns j0..j0+15, in 8 registers; per row r of the batch: two loads of D, four broadcasts of A.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposedBlock4x16(ref float a, int rows, int inner, int k0, ref float d, int columns, ref float g, int j0)
-    {
-        ref float g0 = ref Unsafe.Add(ref g, (k0 * columns) + j0);
-        ref float g1 = ref Unsafe.Add(ref g0, columns);
-        ref float g2 = ref Unsafe.Add(ref g1, columns);
-        ref float g3 = ref Unsafe.Add(ref g2, columns);
-        Vector256<float> c00 = Vector256.LoadUnsafe(ref g0), c01 = Vector256.LoadUnsafe(ref g0, 8);
-        Vector256<float> c10 = Vector256.LoadUnsafe(ref g1), c11 = Vector256.LoadUnsafe(ref g1, 8);
-        Vector256<float> c20 = Vector256.LoadUnsafe(ref g2), c21 = Vector256.LoadUnsafe(ref g2, 8);
-        Vector256<float> c30 = Vector256.LoadUnsafe(ref g3), c31 = Vector256.LoadUnsafe(ref g3, 8);
-        ref float aRow = ref Unsafe.Add(ref a, k0);
-        ref float dRow = ref Unsafe.Add(ref d, j0);
-        for (int r = 0; r < rows; r++)
+        for (; j < columns; j++)
         {
-            Vector256<float> d0 = Vector256.LoadUnsafe(ref dRow), d1 = Vector256.LoadUnsafe(ref dRow, 8);
-            Vector256<float> b = Vector256.Create(aRow);
-            c00 = Fma.MultiplyAdd(b, d0, c00);
-            c01 = Fma.MultiplyAdd(b, d1, c01);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 1));
-            c10 = Fma.MultiplyAdd(b, d0, c10);
-            c11 = Fma.MultiplyAdd(b, d1, c11);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 2));
-            c20 = Fma.MultiplyAdd(b, d0, c20);
-            c21 = Fma.MultiplyAdd(b, d1, c21);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 3));
-            c30 = Fma.MultiplyAdd(b, d0, c30);
-            c31 = Fma.MultiplyAdd(b, d1, c31);
-            aRow = ref Unsafe.Add(ref aRow, inner);
-            dRow = ref Unsafe.Add(ref dRow, columns);
+            ref float cj = ref Unsafe.Add(ref cRow, j);
+            float s = cj;
+            ref float at = ref a;
+            ref float bt = ref Unsafe.Add(ref b, j);
+            for (int t = 0; t < count; t++)
+            {
+                s = MathF.FusedMultiplyAdd(at, bt, s);
+                at = ref Unsafe.Add(ref at, aStep);
+                bt = ref Unsafe.Add(ref bt, columns);
+            }
+
+            cj = s;
         }
-
-        c00.StoreUnsafe(ref g0);
-        c01.StoreUnsafe(ref g0, 8);
-        c10.StoreUnsafe(ref g1);
-        c11.StoreUnsafe(ref g1, 8);
-        c20.StoreUnsafe(ref g2);
-        c21.StoreUnsafe(ref g2, 8);
-        c30.StoreUnsafe(ref g3);
-        c31.StoreUnsafe(ref g3, 8);
-    }
-
-    // Rows k0..k0+5 of G, columns j0..j0+15, in 12 registers; per row r of the batch: two loads of D, six broadcasts of A.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposedBlock6x16(ref float a, int rows, int inner, int k0, ref float d, int columns, ref float g, int j0)
-    {
-        ref float g0 = ref Unsafe.Add(ref g, (k0 * columns) + j0);
-        ref float g1 = ref Unsafe.Add(ref g0, columns);
-        ref float g2 = ref Unsafe.Add(ref g1, columns);
-        ref float g3 = ref Unsafe.Add(ref g2, columns);
-        ref float g4 = ref Unsafe.Add(ref g3, columns);
-        ref float g5 = ref Unsafe.Add(ref g4, columns);
-        Vector256<float> c00 = Vector256.LoadUnsafe(ref g0), c01 = Vector256.LoadUnsafe(ref g0, 8);
-        Vector256<float> c10 = Vector256.LoadUnsafe(ref g1), c11 = Vector256.LoadUnsafe(ref g1, 8);
-        Vector256<float> c20 = Vector256.LoadUnsafe(ref g2), c21 = Vector256.LoadUnsafe(ref g2, 8);
-        Vector256<float> c30 = Vector256.LoadUnsafe(ref g3), c31 = Vector256.LoadUnsafe(ref g3, 8);
-        Vector256<float> c40 = Vector256.LoadUnsafe(ref g4), c41 = Vector256.LoadUnsafe(ref g4, 8);
-        Vector256<float> c50 = Vector256.LoadUnsafe(ref g5), c51 = Vector256.LoadUnsafe(ref g5, 8);
-        ref float aRow = ref Unsafe.Add(ref a, k0);
-        ref float dRow = ref Unsafe.Add(ref d, j0);
-        for (int r = 0; r < rows; r++)
-        {
-            Vector256<float> d0 = Vector256.LoadUnsafe(ref dRow), d1 = Vector256.LoadUnsafe(ref dRow, 8);
-            Vector256<float> b = Vector256.Create(aRow);
-            c00 = Fma.MultiplyAdd(b, d0, c00);
-            c01 = Fma.MultiplyAdd(b, d1, c01);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 1));
-            c10 = Fma.MultiplyAdd(b, d0, c10);
-            c11 = Fma.MultiplyAdd(b, d1, c11);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 2));
-            c20 = Fma.MultiplyAdd(b, d0, c20);
-            c21 = Fma.MultiplyAdd(b, d1, c21);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 3));
-            c30 = Fma.MultiplyAdd(b, d0, c30);
-            c31 = Fma.MultiplyAdd(b, d1, c31);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 4));
-            c40 = Fma.MultiplyAdd(b, d0, c40);
-            c41 = Fma.MultiplyAdd(b, d1, c41);
-            b = Vector256.Create(Unsafe.Add(ref aRow, 5));
-            c50 = Fma.MultiplyAdd(b, d0, c50);
-            c51 = Fma.MultiplyAdd(b, d1, c51);
-            aRow = ref Unsafe.Add(ref aRow, inner);
-            dRow = ref Unsafe.Add(ref dRow, columns);
-        }
-
-        c00.StoreUnsafe(ref g0);
-        c01.StoreUnsafe(ref g0, 8);
-        c10.StoreUnsafe(ref g1);
-        c11.StoreUnsafe(ref g1, 8);
-        c20.StoreUnsafe(ref g2);
-        c21.StoreUnsafe(ref g2, 8);
-        c30.StoreUnsafe(ref g3);
-        c31.StoreUnsafe(ref g3, 8);
-        c40.StoreUnsafe(ref g4);
-        c41.StoreUnsafe(ref g4, 8);
-        c50.StoreUnsafe(ref g5);
-        c51.StoreUnsafe(ref g5, 8);
-    }
-
-    // Rows k0..k0+5 of G, 8 columns from j0, for the last 8 to 15 columns: 6 accumulators.
-    private static void TransposedBlock6x8(ref float a, int rows, int inner, int k0, ref float d, int columns, ref float g, int j0)
-    {
-        ref float g0 = ref Unsafe.Add(ref g, (k0 * columns) + j0);
-        nint rowStride = columns;
-        Vector256<float> c0 = Vector256.LoadUnsafe(ref g0), c1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, rowStride));
-        Vector256<float> c2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 2 * rowStride)), c3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 3 * rowStride));
-        Vector256<float> c4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 4 * rowStride)), c5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref g0, 5 * rowStride));
-        ref float aRow = ref Unsafe.Add(ref a, k0);
-        ref float dRow = ref Unsafe.Add(ref d, j0);
-        for (int r = 0; r < rows; r++)
-        {
-            Vector256<float> d0 = Vector256.LoadUnsafe(ref dRow);
-            c0 = Fma.MultiplyAdd(Vector256.Create(aRow), d0, c0);
-            c1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 1)), d0, c1);
-            c2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 2)), d0, c2);
-            c3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 3)), d0, c3);
-            c4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 4)), d0, c4);
-            c5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, 5)), d0, c5);
-            aRow = ref Unsafe.Add(ref aRow, inner);
-            dRow = ref Unsafe.Add(ref dRow, columns);
-        }
-
-        c0.StoreUnsafe(ref g0);
-        c1.StoreUnsafe(ref Unsafe.Add(ref g0, rowStride));
-        c2.StoreUnsafe(ref Unsafe.Add(ref g0, 2 * rowStride));
-        c3.StoreUnsafe(ref Unsafe.Add(ref g0, 3 * rowStride));
-        c4.StoreUnsafe(ref Unsafe.Add(ref g0, 4 * rowStride));
-        c5.StoreUnsafe(ref Unsafe.Add(ref g0, 5 * rowStride));
     }
 }

@@ -60,23 +60,25 @@ public static partial class DenseKernels
             int j0 = 0;
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
+                ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x16(ref aSlice, r0, inner, count, ref wSlice, columns, ref zRef, j0);
+                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0));
                 }
 
                 if (fourRowEnd > sixRowEnd)
                 {
-                    Block4x16(ref aSlice, sixRowEnd, inner, count, ref wSlice, columns, ref zRef, j0);
+                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (sixRowEnd * columns) + j0));
                 }
             }
 
             int sixRowTail = j0;
             if (j0 + 8 <= columns)
             {
+                ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x8(ref aSlice, r0, inner, count, ref wSlice, columns, ref zRef, j0);
+                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0));
                 }
 
                 sixRowTail += 8;
@@ -90,7 +92,7 @@ public static partial class DenseKernels
         }
     }
 
-    // One row from column j0 on: 64, 32, then 8 columns at a time, then one at a time, with the same fused operations
+    // One row from column j0 on: 64, then 32 columns at a time here, the rest in RowTail, with the same fused operations
     // in the same order as the blocked paths, so a row's result does not depend on the block it fell in.
     private static void Tail(ref float a, int r, int stride, int count, ref float w, int columns, ref float z, int j0)
     {
@@ -154,26 +156,6 @@ public static partial class DenseKernels
             c3.StoreUnsafe(ref zj, 24);
         }
 
-        for (; j + 8 <= columns; j += 8)
-        {
-            Vector256<float> c = Vector256.LoadUnsafe(ref zRow, (nuint)j);
-            for (int k = 0; k < count; k++)
-            {
-                c = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref aRow, k)), Vector256.LoadUnsafe(ref w, (nuint)((k * columns) + j)), c);
-            }
-
-            c.StoreUnsafe(ref zRow, (nuint)j);
-        }
-
-        for (; j < columns; j++)
-        {
-            float c = Unsafe.Add(ref zRow, j);
-            for (int k = 0; k < count; k++)
-            {
-                c = MathF.FusedMultiplyAdd(Unsafe.Add(ref aRow, k), Unsafe.Add(ref w, (k * columns) + j), c);
-            }
-
-            Unsafe.Add(ref zRow, j) = c;
-        }
+        RowTail(ref aRow, 1, count, ref w, columns, ref zRow, j);
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
@@ -46,15 +45,17 @@ public static partial class DenseKernels
         int k0 = 0;
         for (; k0 + WideRowBlock <= inner; k0 += WideRowBlock)
         {
+            ref float aColumns = ref Unsafe.Add(ref aRef, k0); // columns k0.. of A, rows k0.. of G
+            ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
             int j0 = 0;
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
-                TransposedBlock6x16(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, j0);
+                Block6x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
             }
 
             if (j0 + 8 <= columns)
             {
-                TransposedBlock6x8(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, j0);
+                Block6x8(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
                 j0 += 8;
             }
 
@@ -66,10 +67,12 @@ public static partial class DenseKernels
 
         for (; k0 + RowBlock <= inner; k0 += RowBlock)
         {
+            ref float aColumns = ref Unsafe.Add(ref aRef, k0);
+            ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
             int j0 = 0;
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
-                TransposedBlock4x16(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, j0);
+                Block4x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
             }
 
             for (int k = k0; k < k0 + RowBlock; k++)
@@ -84,31 +87,8 @@ public static partial class DenseKernels
         }
     }
 
-    // Row k of G from column j0 on, with the same fused operations in the same order as the blocked path.
-    private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, ref float g, int j0)
-    {
-        ref float gRow = ref Unsafe.Add(ref g, k * columns);
-        int j = j0;
-        for (; j + 8 <= columns; j += 8)
-        {
-            Vector256<float> c = Vector256.LoadUnsafe(ref gRow, (nuint)j);
-            for (int r = 0; r < rows; r++)
-            {
-                c = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref a, (r * inner) + k)), Vector256.LoadUnsafe(ref d, (nuint)((r * columns) + j)), c);
-            }
-
-            c.StoreUnsafe(ref gRow, (nuint)j);
-        }
-
-        for (; j < columns; j++)
-        {
-            float c = Unsafe.Add(ref gRow, j);
-            for (int r = 0; r < rows; r++)
-            {
-                c = MathF.FusedMultiplyAdd(Unsafe.Add(ref a, (r * inner) + k), Unsafe.Add(ref d, (r * columns) + j), c);
-            }
-
-            Unsafe.Add(ref gRow, j) = c;
-        }
-    }
+    // Row k of G from column j0 on: RowTail over column k of A.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, ref float g, int j0) =>
+        RowTail(ref Unsafe.Add(ref a, k), inner, rows, ref d, columns, ref Unsafe.Add(ref g, k * columns), j0);
 }

@@ -22,7 +22,7 @@ public static partial class DenseKernels
 
     // One operation per file, as in System.Numerics.Tensors' TensorPrimitives: MultiplyAdd (Z += A W),
     // MultiplyAddTransposed (G += A^T D) and Transpose in DenseKernels.<Operation>.cs, the register-blocked
-    // micro-kernels of the two products in DenseKernels.Blocks.cs, the constants and the path without FMA here.
+    // micro-kernels both products share in DenseKernels.Blocks.cs, the constants and the path without FMA here.
 
     // Without FMA hardware: destination += scale * x, one row of W (or D) per term of the sum.
     private static void ScalarAxpy(float scale, ReadOnlySpan<float> x, Span<float> destination) =>
