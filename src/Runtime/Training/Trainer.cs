@@ -173,102 +173,57 @@ public sealed class Trainer<TNetwork> : IDisposable
             throw new ArgumentException("EarlyStoppingPatience needs validation data: pass validation inputs to Fit or set TrainingOptions.ValidationSplit.", nameof(validationInputs));
         }
 
-        int inputSize = TNetwork.InputSize;
-        int outputSize = TNetwork.OutputSize;
-        int rows = inputs.Length / inputSize;
-        int batchSize = Math.Min(Options.BatchSize, rows);
-        int[] order = new int[rows];
-        for (int i = 0; i < rows; i++)
-        {
-            order[i] = i;
-        }
-
-        var random = new SeededRandom(Options.Seed);
-        float[] batchInputs = Options.Shuffle ? new float[batchSize * inputSize] : Array.Empty<float>();
-        float[] batchTargets = Options.Shuffle ? new float[batchSize * outputSize] : Array.Empty<float>();
-        float[]? bestParameters = Options.EarlyStoppingPatience is not null && Options.RestoreBestWeights ? new float[TNetwork.ParameterCount] : null;
+        var batches = new Minibatches(inputs, targets, TNetwork.InputSize, TNetwork.OutputSize, Options.BatchSize, Options.Shuffle, Options.Seed);
+        var earlyStopping = new EarlyStopping(Options, TNetwork.ParameterCount);
         var history = new List<EpochReport>(Options.Epochs);
-        float bestLoss = float.PositiveInfinity;
-        int bestEpoch = 0;
-        int epochsWithoutImprovement = 0;
         StopReason stopReason = StopReason.Completed;
         var clock = Stopwatch.StartNew();
-
-        for (int epoch = 0; epoch < Options.Epochs && stopReason == StopReason.Completed; epoch++)
+        for (int epoch = 0; epoch < Options.Epochs; epoch++)
         {
             LearningRate = EpochLearningRate(epoch);
-            if (Options.Shuffle)
-            {
-                random.Shuffle<int>(order);
-            }
-
+            batches.StartEpoch();
             TimeSpan epochStart = clock.Elapsed;
-            double lossSum = 0;
             _epoch = epoch + 1;
-            for (int start = 0, batch = 1; start < rows; start += batchSize, batch++)
+            if (!TrainEpoch(batches, history, cancellationToken, out double lossSum))
             {
-                if (cancellationToken.IsCancellationRequested)
-                {
-                    stopReason = StopReason.Cancelled;
-                    break;
-                }
-
-                int count = Math.Min(batchSize, rows - start);
-                ReadOnlySpan<float> x;
-                ReadOnlySpan<float> y;
-                if (Options.Shuffle)
-                {
-                    Gather(inputs.Span, order.AsSpan(start, count), inputSize, batchInputs);
-                    Gather(targets.Span, order.AsSpan(start, count), outputSize, batchTargets);
-                    x = batchInputs.AsSpan(0, count * inputSize);
-                    y = batchTargets.AsSpan(0, count * outputSize);
-                }
-                else
-                {
-                    x = inputs.Span.Slice(start * inputSize, count * inputSize);
-                    y = targets.Span.Slice(start * outputSize, count * outputSize);
-                }
-
-                _batch = batch;
-                lossSum += (double)Step(x, y, count, history) * count;
-            }
-
-            if (stopReason == StopReason.Cancelled)
-            {
+                stopReason = StopReason.Cancelled;
                 break;
             }
 
             float? validationLoss = validating ? Network.Loss(validationInputs.Span, validationTargets.Span) : null;
             TimeSpan elapsed = clock.Elapsed;
-            var report = new EpochReport(epoch + 1, (float)(lossSum / rows), validationLoss, LearningRate, elapsed, rows / Math.Max((elapsed - epochStart).TotalSeconds, 1e-9));
+            var report = new EpochReport(epoch + 1, (float)(lossSum / batches.Rows), validationLoss, LearningRate, elapsed, batches.Rows / Math.Max((elapsed - epochStart).TotalSeconds, 1e-9));
             history.Add(report);
             Options.Progress?.Report(report);
-
-            if (validationLoss is { } loss)
+            if (validationLoss is { } loss && earlyStopping.ShouldStop(epoch + 1, loss, Network.Parameters))
             {
-                if (loss < bestLoss - Options.EarlyStoppingMinDelta)
-                {
-                    bestLoss = loss;
-                    bestEpoch = epoch + 1;
-                    epochsWithoutImprovement = 0;
-                    if (bestParameters is not null)
-                    {
-                        Network.Parameters.CopyTo(bestParameters);
-                    }
-                }
-                else if (Options.EarlyStoppingPatience is { } patience && ++epochsWithoutImprovement >= patience)
-                {
-                    stopReason = StopReason.EarlyStopped;
-                }
+                stopReason = StopReason.EarlyStopped;
+                break;
             }
         }
 
-        if (bestParameters is not null && bestEpoch > 0)
+        earlyStopping.RestoreBest(Network.Parameters);
+        return new TrainingResult(history.ToArray(), stopReason, earlyStopping.BestEpoch);
+    }
+
+    // One pass over the training data, a step per batch. Returns false if cancelled before a batch; lossSum is the sum
+    // of the batches' losses, each weighted by its number of examples.
+    private bool TrainEpoch(Minibatches batches, List<EpochReport> history, CancellationToken cancellationToken, out double lossSum)
+    {
+        lossSum = 0;
+        for (int start = 0, batch = 1; start < batches.Rows; start += batches.BatchSize, batch++)
         {
-            bestParameters.CopyTo(Network.Parameters);
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+
+            int count = batches.Get(start, out ReadOnlySpan<float> x, out ReadOnlySpan<float> y);
+            _batch = batch;
+            lossSum += (double)Step(x, y, count, history) * count;
         }
 
-        return new TrainingResult(history.ToArray(), stopReason, bestEpoch);
+        return true;
     }
 
     private float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, IReadOnlyList<EpochReport> history)
@@ -331,14 +286,6 @@ public sealed class Trainer<TNetwork> : IDisposable
         }
 
         return rate;
-    }
-
-    private static void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> rows, int width, Span<float> destination)
-    {
-        for (int i = 0; i < rows.Length; i++)
-        {
-            source.Slice(rows[i] * width, width).CopyTo(destination.Slice(i * width, width));
-        }
     }
 
     private void ExcludeBiasesFromDecay(Optimizer optimizer)

@@ -1,0 +1,187 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Kernels;
+
+// The register blocks and the one-row remainder shared by MultiplyAdd (Z += A W) and MultiplyAddTransposed
+// (G += A^T D). Each adds to a block of C the products of a strip of A and a panel of B:
+// C[i, j] += A(i, t) B[t, j] for t = 0 .. count - 1 in order, one fused multiply-add per term, where
+// - c points at the block's first element of C and b at B[0, j0], both row-major with `columns` columns;
+// - A(i, t) = a[i * aRow + t * aStep]: MultiplyAdd passes rows of A (aRow = inner, aStep = 1, t over the inner
+//   dimension), MultiplyAddTransposed columns of A (aRow = 1, aStep = inner, t over the batch's rows).
+// The two products differ only in those two strides, so they share the code; the inlined blocks see
+// MultiplyAddTransposed's aRow = 1 as a constant. The blocks themselves stay three methods: each fixes its own register
+// count (6 x 16 holds 12 accumulators, 6 x 8 six and 4 x 16 eight, with their own loads and broadcasts per step),
+// which a shape parameter would turn into arrays the JIT cannot keep in registers.
+public static partial class DenseKernels
+{
+    // 6 rows x 16 columns: 12 accumulators in registers, one broadcast per row and two loads of B per step.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    {
+        ref float c0 = ref c;
+        ref float c1 = ref Unsafe.Add(ref c0, columns);
+        ref float c2 = ref Unsafe.Add(ref c1, columns);
+        ref float c3 = ref Unsafe.Add(ref c2, columns);
+        ref float c4 = ref Unsafe.Add(ref c3, columns);
+        ref float c5 = ref Unsafe.Add(ref c4, columns);
+        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
+        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
+        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
+        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
+        Vector256<float> s40 = Vector256.LoadUnsafe(ref c4), s41 = Vector256.LoadUnsafe(ref c4, 8);
+        Vector256<float> s50 = Vector256.LoadUnsafe(ref c5), s51 = Vector256.LoadUnsafe(ref c5, 8);
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt), b1 = Vector256.LoadUnsafe(ref bt, 8);
+            Vector256<float> x = Vector256.Create(at);
+            s00 = Fma.MultiplyAdd(x, b0, s00);
+            s01 = Fma.MultiplyAdd(x, b1, s01);
+            x = Vector256.Create(Unsafe.Add(ref at, aRow));
+            s10 = Fma.MultiplyAdd(x, b0, s10);
+            s11 = Fma.MultiplyAdd(x, b1, s11);
+            x = Vector256.Create(Unsafe.Add(ref at, 2 * aRow));
+            s20 = Fma.MultiplyAdd(x, b0, s20);
+            s21 = Fma.MultiplyAdd(x, b1, s21);
+            x = Vector256.Create(Unsafe.Add(ref at, 3 * aRow));
+            s30 = Fma.MultiplyAdd(x, b0, s30);
+            s31 = Fma.MultiplyAdd(x, b1, s31);
+            x = Vector256.Create(Unsafe.Add(ref at, 4 * aRow));
+            s40 = Fma.MultiplyAdd(x, b0, s40);
+            s41 = Fma.MultiplyAdd(x, b1, s41);
+            x = Vector256.Create(Unsafe.Add(ref at, 5 * aRow));
+            s50 = Fma.MultiplyAdd(x, b0, s50);
+            s51 = Fma.MultiplyAdd(x, b1, s51);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, columns);
+        }
+
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 8);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 8);
+        s40.StoreUnsafe(ref c4);
+        s41.StoreUnsafe(ref c4, 8);
+        s50.StoreUnsafe(ref c5);
+        s51.StoreUnsafe(ref c5, 8);
+    }
+
+    // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
+    private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    {
+        nint rowStride = columns;
+        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, rowStride));
+        Vector256<float> s2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 2 * rowStride)), s3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 3 * rowStride));
+        Vector256<float> s4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 4 * rowStride)), s5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 5 * rowStride));
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt);
+            s0 = Fma.MultiplyAdd(Vector256.Create(at), b0, s0);
+            s1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, aRow)), b0, s1);
+            s2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 2 * aRow)), b0, s2);
+            s3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 3 * aRow)), b0, s3);
+            s4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 4 * aRow)), b0, s4);
+            s5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 5 * aRow)), b0, s5);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, columns);
+        }
+
+        s0.StoreUnsafe(ref c);
+        s1.StoreUnsafe(ref Unsafe.Add(ref c, rowStride));
+        s2.StoreUnsafe(ref Unsafe.Add(ref c, 2 * rowStride));
+        s3.StoreUnsafe(ref Unsafe.Add(ref c, 3 * rowStride));
+        s4.StoreUnsafe(ref Unsafe.Add(ref c, 4 * rowStride));
+        s5.StoreUnsafe(ref Unsafe.Add(ref c, 5 * rowStride));
+    }
+
+    // 4 rows x 16 columns, for 4 or 5 rows left over: 8 accumulators, one broadcast per row, two loads of B per step.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    {
+        ref float c0 = ref c;
+        ref float c1 = ref Unsafe.Add(ref c0, columns);
+        ref float c2 = ref Unsafe.Add(ref c1, columns);
+        ref float c3 = ref Unsafe.Add(ref c2, columns);
+        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
+        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
+        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
+        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
+        {
+            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt), b1 = Vector256.LoadUnsafe(ref bt, 8);
+            Vector256<float> x = Vector256.Create(at);
+            s00 = Fma.MultiplyAdd(x, b0, s00);
+            s01 = Fma.MultiplyAdd(x, b1, s01);
+            x = Vector256.Create(Unsafe.Add(ref at, aRow));
+            s10 = Fma.MultiplyAdd(x, b0, s10);
+            s11 = Fma.MultiplyAdd(x, b1, s11);
+            x = Vector256.Create(Unsafe.Add(ref at, 2 * aRow));
+            s20 = Fma.MultiplyAdd(x, b0, s20);
+            s21 = Fma.MultiplyAdd(x, b1, s21);
+            x = Vector256.Create(Unsafe.Add(ref at, 3 * aRow));
+            s30 = Fma.MultiplyAdd(x, b0, s30);
+            s31 = Fma.MultiplyAdd(x, b1, s31);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, columns);
+        }
+
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 8);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 8);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 8);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 8);
+    }
+
+    // One row of C (cRow at its first element) from column j on: 8 columns at a time, then one at a time, with the same
+    // fused operations in the same order as the blocks, so a row's result does not depend on the block it fell in.
+    // A(0, t) = a[t * aStep].
+    private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, ref float cRow, int j)
+    {
+        for (; j + 8 <= columns; j += 8)
+        {
+            ref float cj = ref Unsafe.Add(ref cRow, j);
+            Vector256<float> s = Vector256.LoadUnsafe(ref cj);
+            ref float at = ref a;
+            ref float bt = ref Unsafe.Add(ref b, j);
+            for (int t = 0; t < count; t++)
+            {
+                s = Fma.MultiplyAdd(Vector256.Create(at), Vector256.LoadUnsafe(ref bt), s);
+                at = ref Unsafe.Add(ref at, aStep);
+                bt = ref Unsafe.Add(ref bt, columns);
+            }
+
+            s.StoreUnsafe(ref cj);
+        }
+
+        for (; j < columns; j++)
+        {
+            ref float cj = ref Unsafe.Add(ref cRow, j);
+            float s = cj;
+            ref float at = ref a;
+            ref float bt = ref Unsafe.Add(ref b, j);
+            for (int t = 0; t < count; t++)
+            {
+                s = MathF.FusedMultiplyAdd(at, bt, s);
+                at = ref Unsafe.Add(ref at, aStep);
+                bt = ref Unsafe.Add(ref bt, columns);
+            }
+
+            cj = s;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Backprop.Kernels;
+
+public static partial class DenseKernels
+{
+    /// <summary>
+    /// Adds the product of the transpose of <paramref name="a"/> and <paramref name="d"/> to <paramref name="g"/>:
+    /// <c>G[k, j] += sum_r A[r, k] D[r, j]</c> (a weight gradient <c>dW += A^T dZ</c>), summing over <c>r</c> in order
+    /// with one fused multiply-add per term.
+    /// </summary>
+    /// <param name="a">A, <paramref name="rows"/> x <paramref name="inner"/>.</param>
+    /// <param name="rows">The number of rows of A and D.</param>
+    /// <param name="inner">Columns of A, rows of G.</param>
+    /// <param name="d">D, <paramref name="rows"/> x <paramref name="columns"/>.</param>
+    /// <param name="columns">Columns of D and G.</param>
+    /// <param name="g">G, <paramref name="inner"/> x <paramref name="columns"/>; accumulated into.</param>
+    public static void MultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g)
+    {
+        if (a.Length < rows * inner || d.Length < rows * columns || g.Length < inner * columns)
+        {
+            throw new ArgumentException("A span is shorter than its matrix.");
+        }
+
+        if (!Fma.IsSupported)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                ReadOnlySpan<float> dRow = d.Slice(r * columns, columns);
+                for (int k = 0; k < inner; k++)
+                {
+                    ScalarAxpy(a[(r * inner) + k], dRow, g.Slice(k * columns, columns));
+                }
+            }
+
+            return;
+        }
+
+        ref float aRef = ref MemoryMarshal.GetReference(a);
+        ref float dRef = ref MemoryMarshal.GetReference(d);
+        ref float gRef = ref MemoryMarshal.GetReference(g);
+        int k0 = 0;
+        for (; k0 + WideRowBlock <= inner; k0 += WideRowBlock)
+        {
+            ref float aColumns = ref Unsafe.Add(ref aRef, k0); // columns k0.. of A, rows k0.. of G
+            ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
+            int j0 = 0;
+            for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
+            {
+                Block6x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
+            }
+
+            if (j0 + 8 <= columns)
+            {
+                Block6x8(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
+                j0 += 8;
+            }
+
+            for (int k = k0; k < k0 + WideRowBlock; k++)
+            {
+                TransposedTail(ref aRef, rows, inner, k, ref dRef, columns, ref gRef, j0);
+            }
+        }
+
+        for (; k0 + RowBlock <= inner; k0 += RowBlock)
+        {
+            ref float aColumns = ref Unsafe.Add(ref aRef, k0);
+            ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
+            int j0 = 0;
+            for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
+            {
+                Block4x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
+            }
+
+            for (int k = k0; k < k0 + RowBlock; k++)
+            {
+                TransposedTail(ref aRef, rows, inner, k, ref dRef, columns, ref gRef, j0);
+            }
+        }
+
+        for (; k0 < inner; k0++)
+        {
+            TransposedTail(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, 0);
+        }
+    }
+
+    // Row k of G from column j0 on: RowTail over column k of A.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, ref float g, int j0) =>
+        RowTail(ref Unsafe.Add(ref a, k), inner, rows, ref d, columns, ref Unsafe.Add(ref g, k * columns), j0);
+}
