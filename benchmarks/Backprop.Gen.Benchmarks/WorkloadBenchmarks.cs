@@ -127,7 +127,7 @@ public class WorkloadBenchmarks
         }
     }
 
-    private static (float[] X, float[] Y) Data(ref SeededRandom random, int rows, int inputs, int outputs)
+    internal static (float[] X, float[] Y) Data(ref SeededRandom random, int rows, int inputs, int outputs)
     {
         var x = new float[rows * inputs];
         var y = new float[rows * outputs];
