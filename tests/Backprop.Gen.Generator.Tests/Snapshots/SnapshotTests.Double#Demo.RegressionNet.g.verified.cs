@@ -168,6 +168,7 @@ namespace Demo
             static double global::Backprop.Kernels.INetworkPasses<double>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
             // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Forward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, int rows, global::System.Span<double> buffer)
             {
                 // Layer 1: 10 -> 16, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
@@ -203,6 +204,7 @@ namespace Demo
             }
 
             // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static double LossSum(global::System.ReadOnlySpan<double> buffer, global::System.ReadOnlySpan<double> targets, int rows)
             {
                 // Squared error: sum of (A2 - Y)^2.
@@ -210,6 +212,7 @@ namespace Demo
             }
 
             // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
             {
                 // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.

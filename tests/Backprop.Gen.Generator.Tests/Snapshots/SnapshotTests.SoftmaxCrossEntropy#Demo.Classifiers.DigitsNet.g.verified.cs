@@ -170,6 +170,7 @@ namespace Demo.Classifiers
             static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y
 
             // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
             {
                 // Layer 1: 64 -> 32, ReLU. Z1 = A0 * W1 + b1, A1 = max(0, Z1).
@@ -196,6 +197,7 @@ namespace Demo.Classifiers
             }
 
             // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
             {
                 // Cross-entropy from the logits Z2 with log-sum-exp: stable for every finite input.
@@ -203,6 +205,7 @@ namespace Demo.Classifiers
             }
 
             // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
             {
                 // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.

@@ -181,6 +181,7 @@ namespace Demo
             static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
             // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
             {
                 int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
@@ -253,6 +254,7 @@ namespace Demo
             }
 
             // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static double LossSum(global::System.ReadOnlySpan<float> buffer, global::System.ReadOnlySpan<float> targets, int rows)
             {
                 // Squared error: sum of (A2 - Y)^2.
@@ -260,6 +262,7 @@ namespace Demo
             }
 
             // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
             {
                 int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
