@@ -86,6 +86,15 @@ public sealed class OptimizerTests
         Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => sgd.Step(new float[3], new float[2], 0.1f)).ParamName);
     }
 
+    [Fact]
+    public void Step_before_Reset_says_to_call_Reset()
+    {
+        var adam = new Adam();
+        var error = Assert.Throws<InvalidOperationException>(() => adam.Step(new float[3], new float[3], 0.1f));
+        Assert.Contains("Reset(3)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, adam.StepCount);
+    }
+
     private static double AdamStep(double p, double g, int i, int t, double[] m, double[] s)
     {
         m[i] = (0.9 * m[i]) + (0.1 * g);

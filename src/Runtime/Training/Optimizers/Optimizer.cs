@@ -79,9 +79,16 @@ public abstract class Optimizer
     /// <param name="parameters">The parameters, updated in place.</param>
     /// <param name="gradient">d loss / d parameters, as long as <paramref name="parameters"/>.</param>
     /// <param name="learningRate">The step size for this step (the base rate, or what a schedule made of it).</param>
+    /// <exception cref="InvalidOperationException">The optimizer was never <see cref="Reset(int)"/> for a parameter vector.</exception>
     /// <exception cref="ArgumentException">A span is not <see cref="ParameterCount"/> long.</exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
     {
+        if (ParameterCount == 0)
+        {
+            throw new InvalidOperationException(
+                $"The {GetType().Name} optimizer has no state yet: call Reset({parameters.Length}) with the length of the parameter vector before the first Step (a Trainer does this itself).");
+        }
+
         BatchArguments.RequireLength(parameters.Length, ParameterCount, 0, nameof(parameters));
         BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
         StepCount++;
