@@ -26,6 +26,7 @@ namespace Backprop.Generator.Tests;
 public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int NetworksPerCompilation = 60;
+    private const int WideSingleOutputNetworks = 2;
 
     private static readonly Activation[] Hidden =
         { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU };
@@ -38,8 +39,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
     public void Random_architectures_match_the_reference_implementation(int seed)
     {
         var random = new Random(seed);
+        // Widths up to 64 never give a single-output layer of more than 64 weights, so a few networks with a wide last
+        // hidden layer are added (drawn from their own generator, so the draws for the others stay as they were).
+        var wide = new Random(seed + 1000);
         List<Architecture> architectures = Enumerable.Range(0, NetworksPerCompilation)
             .Select(i => Architecture.Random(random, $"Fuzz{i}"))
+            .Concat(Enumerable.Range(0, WideSingleOutputNetworks).Select(i => Architecture.WideSingleOutput(wide, $"FuzzWide{i}")))
             .ToList();
         // SkipLocalsInit: the generated code must not rely on stackalloc memory starting at zero.
         string source = "using Backprop;\n[module: System.Runtime.CompilerServices.SkipLocalsInit]\nnamespace Fuzz;\n"
@@ -48,7 +53,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         compilation = compilation.WithOptions(((CSharpCompilationOptions)compilation.Options).WithAllowUnsafe(true));
 
         (Compilation compiled, GeneratorDriverRunResult result, _) = GeneratorHarness.Run(compilation);
-        Assert.Equal(NetworksPerCompilation, result.Results.Single().GeneratedSources.Length);
+        Assert.Equal(architectures.Count, result.Results.Single().GeneratedSources.Length);
         Assert.Empty(GeneratorHarness.WarningsAndErrors(compiled).Select(d => d.ToString()));
         Assembly assembly = GeneratorHarness.Load(compiled);
 
@@ -85,7 +90,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"seed {seed}: {NetworksPerCompilation} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}; paths: {string.Join(", ", pathsHit.Order())}"));
+            $"seed {seed}: {architectures.Count} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}; paths: {string.Join(", ", pathsHit.Order())}"));
         Assert.Empty(AllPaths.Except(pathsHit));
     }
 
@@ -94,6 +99,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         "lanes: whole tiles and leftover rows", "blocked: 6-row blocks and leftover rows", "blocked: 8 to 15 columns",
         "blocked weight gradient", "transposed input gradient", "call per row", "unrolled one-row",
+        "single-column call per row",
     };
 
     // The plan of every network the generator emitted, by class name, from the specs its last pipeline step produced.
@@ -147,6 +153,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
             {
                 yield return AllPaths[6];
             }
+
+            if (kernels.Forward == ProductKernel.PerRow && layer.FanOut == 1 && kernels.InputGradient == ProductKernel.PerRow)
+            {
+                yield return AllPaths[7];
+            }
         }
     }
 
@@ -157,6 +168,16 @@ public sealed class FuzzTests(ITestOutputHelper output)
             $"Activations = new[] {{ {string.Join(", ", Activations.Select(a => "Activation." + a))} }}, " +
             $"Loss = LossFunction.{Loss}, Bias = {(Bias ? "true" : "false")}, ElementType = typeof({(IsDouble ? "double" : "float")}))] " +
             $"public partial class {Name} {{ }}";
+
+        // n0 -> 65..96 -> 1: the last layer has more than 64 weights and one output, the per-row dot-product form.
+        public static Architecture WideSingleOutput(Random random, string name)
+        {
+            int[] layers = { random.Next(1, 17), random.Next(65, 97), 1 };
+            LossFunction loss = random.Next(2) == 0 ? LossFunction.MeanSquaredError : LossFunction.BinaryCrossEntropy;
+            Activation output = loss == LossFunction.BinaryCrossEntropy ? Activation.Sigmoid : Hidden[random.Next(Hidden.Length)];
+            Activation[] activations = { Hidden[random.Next(Hidden.Length)], output };
+            return new Architecture(name, layers, activations, loss, random.Next(4) != 0, random.Next(2) == 0);
+        }
 
         public static Architecture Random(Random random, string name)
         {
