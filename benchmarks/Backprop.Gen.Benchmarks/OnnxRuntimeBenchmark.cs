@@ -77,24 +77,23 @@ public class OnnxRuntimeBenchmark
     private void LoadTorchWeights(string path)
     {
         var state = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(path))!;
+        NetworkArchitecture architecture = _network.Architecture;
         Span<float> parameters = _network.Parameters;
-        int offset = 0;
-        foreach (string layer in new[] { "0", "2" })
+        string[] modules = { "0", "2" };
+        for (int layer = 0; layer < architecture.WeightLayerCount; layer++)
         {
-            JsonElement weight = state[layer + ".weight"];
-            int fanOut = weight.GetArrayLength();
-            int fanIn = weight[0].GetArrayLength();
-            for (int k = 0; k < fanIn; k++)
+            int fanIn = architecture.LayerSizes[layer];
+            int fanOut = architecture.LayerSizes[layer + 1];
+            JsonElement weight = state[modules[layer] + ".weight"];
+            JsonElement bias = state[modules[layer] + ".bias"];
+            for (int j = 0; j < fanOut; j++)
             {
-                for (int j = 0; j < fanOut; j++)
+                for (int k = 0; k < fanIn; k++)
                 {
-                    parameters[offset++] = weight[j][k].GetSingle();
+                    parameters[architecture.WeightOffset(layer) + (k * fanOut) + j] = weight[j][k].GetSingle();
                 }
-            }
 
-            foreach (JsonElement bias in state[layer + ".bias"].EnumerateArray())
-            {
-                parameters[offset++] = bias.GetSingle();
+                parameters[architecture.BiasOffset(layer) + j] = bias[j].GetSingle();
             }
         }
     }

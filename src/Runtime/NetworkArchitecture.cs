@@ -84,6 +84,7 @@ public sealed class NetworkArchitecture
     /// <summary>Where the weights of weight layer <paramref name="layer"/> (0-based) start in the parameter vector.</summary>
     /// <param name="layer">The 0-based weight layer.</param>
     /// <returns>The offset of <c>W[layer + 1]</c>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a weight layer of this network.</exception>
     public int WeightOffset(int layer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(layer);
@@ -94,6 +95,7 @@ public sealed class NetworkArchitecture
     /// <summary>Where the biases of weight layer <paramref name="layer"/> (0-based) start; -1 without biases.</summary>
     /// <param name="layer">The 0-based weight layer.</param>
     /// <returns>The offset of <c>b[layer + 1]</c>, or -1.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="layer"/> is not a weight layer of this network.</exception>
     public int BiasOffset(int layer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(layer);

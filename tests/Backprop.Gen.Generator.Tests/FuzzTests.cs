@@ -18,8 +18,9 @@ using Xunit.Abstractions;
 namespace Backprop.Generator.Tests;
 
 /// <summary>
-/// Random architectures (1-6 weight layers, widths 1-64, every activation, loss, bias and element type the rules
-/// allow) are generated, compiled in memory, loaded and compared with the independent reference implementation.
+/// Random architectures (1-6 weight layers, widths 1-64, and a few with a 65-96 wide layer feeding one output; every
+/// activation, loss, bias and element type the rules allow) are generated, compiled in memory, loaded and compared
+/// with the independent reference implementation.
 /// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders: the
 /// forms are read from the kernel plan of each network the generator actually emitted.
 /// </summary>
@@ -91,7 +92,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"seed {seed}: {architectures.Count} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}; paths: {string.Join(", ", pathsHit.Order())}"));
-        Assert.Empty(AllPaths.Except(pathsHit));
+        // Without 256-bit vector hardware every row takes the one-row code, so the lane form cannot run.
+        Assert.Empty(AllPaths.Where(path => path != AllPaths[0] || Vector256.IsHardwareAccelerated).Except(pathsHit));
     }
 
     // Every kernel form the emitter chooses between, each with the batch sizes that exercise its remainder handling.

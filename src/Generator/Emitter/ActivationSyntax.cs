@@ -33,20 +33,15 @@ internal static class ActivationSyntax
             return;
         }
 
-        string? call = layer.Activation switch
+        writer.WriteLine();
+        writer.WriteLine(layer.Activation switch
         {
             Activation.Sigmoid => $"{Kernels}.Sigmoid({layer.Z}, {layer.A});",
             Activation.Tanh => $"{Kernels}.Tanh({layer.Z}, {layer.A});",
             Activation.ReLU => $"{Tensor}.Max({layer.Z}, {element.Literal(0)}, {layer.A});",
             Activation.LeakyReLU => $"{Kernels}.LeakyRelu({layer.Z}, {layer.A});",
-            Activation.Softmax => $"{Kernels}.SoftmaxRows({layer.Z}, {layer.A}, {layer.FanOut});",
-            _ => null,
-        };
-        if (call is not null)
-        {
-            writer.WriteLine();
-            writer.WriteLine(call);
-        }
+            _ => $"{Kernels}.SoftmaxRows({layer.Z}, {layer.A}, {layer.FanOut});",
+        });
     }
 
     /// <summary>
@@ -55,24 +50,23 @@ internal static class ActivationSyntax
     /// </summary>
     public static void EmitBackward(SourceWriter writer, LayerPlan layer, string z, string a)
     {
+        writer.WriteLine();
+        if (layer.Kernels.Activation == ActivationKernel.None)
+        {
+            writer.WriteLine($"// Identity: g'(Z) = 1, so dZ{layer.Index} is dA{layer.Index} as it stands.");
+            return;
+        }
+
         string dz = layer.DZ;
-        string? call = layer.Activation switch
+        writer.WriteLine($"// dZ{layer.Index} = dA{layer.Index} (*) {DerivativeText(layer)}, in place.");
+        writer.WriteLine(layer.Activation switch
         {
             Activation.Sigmoid => $"{Kernels}.SigmoidBackward({a}, {dz}, {dz});",
             Activation.Tanh => $"{Kernels}.TanhBackward({a}, {dz}, {dz});",
             Activation.ReLU => $"{Kernels}.ReluBackward({z}, {dz}, {dz});",
             Activation.LeakyReLU => $"{Kernels}.LeakyReluBackward({z}, {dz}, {dz});",
-            Activation.Softmax => $"{Kernels}.SoftmaxBackwardRows({a}, {dz}, {dz}, {layer.FanOut});",
-            _ => null,
-        };
-        writer.WriteLine();
-        writer.WriteLine(call is null
-            ? $"// Identity: g'(Z) = 1, so dZ{layer.Index} is dA{layer.Index} as it stands."
-            : $"// dZ{layer.Index} = dA{layer.Index} (*) {DerivativeText(layer)}, in place.");
-        if (call is not null)
-        {
-            writer.WriteLine(call);
-        }
+            _ => $"{Kernels}.SoftmaxBackwardRows({a}, {dz}, {dz}, {layer.FanOut});",
+        });
     }
 
     private static string DerivativeText(LayerPlan layer)

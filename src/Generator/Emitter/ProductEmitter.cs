@@ -5,7 +5,8 @@ namespace Backprop.Generator.Emitter;
 
 /// <summary>
 /// Writes a layer's matrix products for one block of rows, in the form its <see cref="KernelChoice"/> names, with every
-/// size a constant. Which form a layer gets is decided in <see cref="KernelRules"/>, never here.
+/// size a constant. Which form a layer gets is decided in <see cref="KernelRules"/>; here a form only specializes its
+/// code for a single output column (a dot product per row instead of a multiply-add per input).
 /// </summary>
 internal static class ProductEmitter
 {

@@ -3,13 +3,12 @@ namespace Backprop.Generator.Planning;
 /// <summary>One weight layer with every size and offset the emitted code uses as a constant, and its kernels.</summary>
 internal sealed class LayerPlan
 {
-    public LayerPlan(int index, int fanIn, int fanOut, Activation activation, bool isOutput, int weightOffset, int biasOffset, int zOffset, int aOffset, int deltaBuffer, KernelChoice kernels)
+    public LayerPlan(int index, int fanIn, int fanOut, Activation activation, int weightOffset, int biasOffset, int zOffset, int aOffset, int deltaBuffer, KernelChoice kernels)
     {
         Index = index;
         FanIn = fanIn;
         FanOut = fanOut;
         Activation = activation;
-        IsOutput = isOutput;
         WeightOffset = weightOffset;
         BiasOffset = biasOffset;
         ZOffset = zOffset;
@@ -26,8 +25,6 @@ internal sealed class LayerPlan
     public int FanOut { get; }
 
     public Activation Activation { get; }
-
-    public bool IsOutput { get; }
 
     public int WeightOffset { get; }
 

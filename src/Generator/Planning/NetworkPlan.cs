@@ -24,7 +24,7 @@ internal sealed class NetworkPlan
         ReadOnlySpan<int> sizes = spec.Layers.AsSpan();
         int weightLayers = sizes.Length - 1;
         MaxWidth = spec.Layers.Skip(1).Max();
-        BlockRows = ChooseBlockRows(spec);
+        BlockRows = ChooseBlockRows(spec, MaxWidth);
 
         var layers = new List<LayerPlan>();
         int workspace = 0;
@@ -40,7 +40,6 @@ internal sealed class NetworkPlan
                 fanIn: sizes[l - 1],
                 fanOut: sizes[l],
                 activation,
-                isOutput: l == weightLayers,
                 weightOffset: ParameterLayout.WeightOffset(sizes, spec.Bias, l - 1),
                 biasOffset: ParameterLayout.BiasOffset(sizes, spec.Bias, l - 1),
                 zOffset,
@@ -109,9 +108,8 @@ internal sealed class NetworkPlan
 
     // As many rows as fit the budget with every layer's Z and A and the two gradient buffers, rounded down to whole
     // groups of rows for the kernels, which run rows left over one at a time (KernelGeometry).
-    private static int ChooseBlockRows(NetworkSpec spec)
+    private static int ChooseBlockRows(NetworkSpec spec, int maxWidth)
     {
-        int maxWidth = spec.Layers.Skip(1).Max();
         int perRow = spec.Layers.Skip(1).Zip(spec.Activations, (width, activation) => width * (activation == Activation.Identity ? 1 : 2)).Sum() + (2 * maxWidth);
         int blockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
         return blockRows >= KernelGeometry.RowGroup ? blockRows - (blockRows % KernelGeometry.RowGroup)

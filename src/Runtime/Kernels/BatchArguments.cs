@@ -6,7 +6,8 @@ namespace Backprop.Kernels;
 
 /// <summary>
 /// Checks the lengths of the spans passed to a network and throws an <see cref="ArgumentException"/> that names the
-/// parameter, the length it has and the length it needs. Generated networks call these before touching any data.
+/// parameter, the length it has and the length it needs. Every entry point that takes batches (NetworkBatch for the
+/// generated networks, the trainer, the optimizers, the data helpers) calls these before touching any data.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class BatchArguments

@@ -16,6 +16,7 @@ namespace Backprop;
 public abstract class Optimizer
 {
     private float[]? _decayMask;
+    private bool _hasState;
 
     /// <summary>Creates an optimizer with a base learning rate.</summary>
     /// <param name="learningRate">The base step size; positive and finite.</param>
@@ -44,6 +45,7 @@ public abstract class Optimizer
     {
         ArgumentOutOfRangeException.ThrowIfNegative(parameterCount);
         ParameterCount = parameterCount;
+        _hasState = true;
         StepCount = 0;
         _decayMask = null;
         ResetState(parameterCount);
@@ -83,7 +85,7 @@ public abstract class Optimizer
     /// <exception cref="ArgumentException">A span is not <see cref="ParameterCount"/> long.</exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
     {
-        if (ParameterCount == 0)
+        if (!_hasState)
         {
             throw new InvalidOperationException(
                 $"The {GetType().Name} optimizer has no state yet: call Reset({parameters.Length}) with the length of the parameter vector before the first Step (a Trainer does this itself).");
