@@ -24,7 +24,7 @@ internal static class BatchMethodEmitter
 
     private static void EmitPredict(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
+        ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         string workspace = $"global::Backprop.Workspace<{t.Keyword}>";
         writer.WriteLines($"""
             /// <summary>
@@ -51,7 +51,7 @@ internal static class BatchMethodEmitter
 
     private static void EmitLoss(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
+        ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         string workspace = $"global::Backprop.Workspace<{t.Keyword}>";
         writer.WriteLines($"""
             /// <summary>
@@ -80,7 +80,7 @@ internal static class BatchMethodEmitter
 
     private static void EmitGradient(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
+        ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         string workspace = $"global::Backprop.Workspace<{t.Keyword}>";
         string lossCref = $"Loss(global::System.ReadOnlySpan{{{t.Keyword}}}, global::System.ReadOnlySpan{{{t.Keyword}}})";
         writer.WriteLines($"""

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using Backprop.Generator.Model;
+using Backprop.Generator.Planning;
 
 namespace Backprop.Generator.Emitter;
 
@@ -13,6 +14,9 @@ internal sealed class ElementTypeSyntax
     private readonly Func<double, string> _literal;
 
     public static ElementTypeSyntax For(ElementKind kind) => kind == ElementKind.Single ? Single : Double;
+
+    /// <summary>The element type of the planned network.</summary>
+    public static ElementTypeSyntax Of(NetworkPlan plan) => For(plan.Spec.ElementType);
 
     private ElementTypeSyntax(string keyword, Func<double, string> literal)
     {

@@ -29,9 +29,10 @@ internal static class NetworkEmitter
             writer.OpenBlock($"partial {containing.Keyword} {containing.Name}");
         }
 
-        writer.WriteLine($"// Network {plan.DescribeShape()}, {spec.Loss} loss, {ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}: {plan.ParameterCount} parameters.");
+        string element = ElementTypeSyntax.Of(plan).Keyword;
+        writer.WriteLine($"// Network {plan.DescribeShape()}, {spec.Loss} loss, {element}: {plan.ParameterCount} parameters.");
         writer.WriteLine($"[global::System.CodeDom.Compiler.GeneratedCode(\"Backprop.Gen\", \"{GeneratorVersion}\")]");
-        writer.OpenBlock($"partial {spec.Keyword} {spec.TypeName} : global::Backprop.INetwork<{spec.FullyQualifiedName}, {ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}>");
+        writer.OpenBlock($"partial {spec.Keyword} {spec.TypeName} : global::Backprop.INetwork<{spec.FullyQualifiedName}, {element}>");
         EmitConstants(writer, plan);
         writer.WriteLine();
         EmitShapeMembers(writer, plan);
@@ -105,7 +106,7 @@ internal static class NetworkEmitter
     private static void EmitShapeMembers(SourceWriter writer, NetworkPlan plan)
     {
         NetworkSpec spec = plan.Spec;
-        string self = $"global::Backprop.INetwork<{spec.FullyQualifiedName}, {ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}>";
+        string self = $"global::Backprop.INetwork<{spec.FullyQualifiedName}, {ElementTypeSyntax.Of(plan).Keyword}>";
         string sizes = string.Join(", ", spec.Layers.Select(size => size.ToString(CultureInfo.InvariantCulture)));
         string activations = string.Join(", ", spec.Activations.Select(activation => "global::Backprop.Activation." + activation));
 
@@ -130,7 +131,7 @@ internal static class NetworkEmitter
         writer.WriteLine($"new global::Backprop.Activation[] {{ {activations} }},");
         writer.WriteLine($"global::Backprop.LossFunction.{spec.Loss},");
         writer.WriteLine($"hasBias: {(spec.Bias ? "true" : "false")},");
-        writer.WriteLine($"typeof({ElementTypeSyntax.For(plan.Spec.ElementType).Keyword}));");
+        writer.WriteLine($"typeof({ElementTypeSyntax.Of(plan).Keyword}));");
         writer.Unindent();
         writer.WriteLine();
         writer.WriteLine($"static int {self}.InputSize => InputSize;");
@@ -142,7 +143,7 @@ internal static class NetworkEmitter
 
     private static void EmitParameters(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
+        ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         bool embedded = plan.Spec.EmbeddedParameters.Length > 0;
         if (embedded)
         {
@@ -196,8 +197,7 @@ internal static class NetworkEmitter
     // assembly's data (no allocation, no I/O); each instance copies it once.
     private static void EmitEmbeddedParameters(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
-        bool single = t.Keyword == "float";
+        ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         writer.WriteLine($"// Parameters baked in at build time from {plan.Spec.Weights}.");
         writer.WriteLine($"private readonly {t.Keyword}[] _parameters = EmbeddedParameters.ToArray();");
         writer.WriteLine();
@@ -207,11 +207,11 @@ internal static class NetworkEmitter
         foreach (LayerPlan layer in plan.Layers)
         {
             writer.WriteLine($"// W{layer.Index}: {layer.FanIn} x {layer.FanOut}, row-major");
-            WriteValues(writer, values.Slice(layer.WeightOffset, layer.WeightCount), single);
+            WriteValues(writer, values.Slice(layer.WeightOffset, layer.WeightCount), t);
             if (plan.Spec.Bias)
             {
                 writer.WriteLine($"// b{layer.Index}: {layer.FanOut}");
-                WriteValues(writer, values.Slice(layer.BiasOffset, layer.FanOut), single);
+                WriteValues(writer, values.Slice(layer.BiasOffset, layer.FanOut), t);
             }
         }
 
@@ -219,10 +219,9 @@ internal static class NetworkEmitter
         writer.WriteLine();
     }
 
-    private static void WriteValues(SourceWriter writer, ReadOnlySpan<double> values, bool single)
+    private static void WriteValues(SourceWriter writer, ReadOnlySpan<double> values, ElementTypeSyntax element)
     {
         const int PerLine = 8;
-        ElementTypeSyntax element = single ? ElementTypeSyntax.Single : ElementTypeSyntax.Double;
         for (int start = 0; start < values.Length; start += PerLine)
         {
             var line = new System.Text.StringBuilder();

@@ -21,7 +21,7 @@ internal static class PassEmitter
 
     public static void EmitPassesStruct(SourceWriter writer, NetworkPlan plan)
     {
-        ElementTypeSyntax t = ElementTypeSyntax.For(plan.Spec.ElementType);
+        ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         string passes = $"global::Backprop.Kernels.INetworkPasses<{t.Keyword}>";
         bool squaredError = plan.Spec.Loss == LossFunction.MeanSquaredError;
         writer.WriteLine("// The passes over one block of rows. A struct, so that NetworkBatch's loop over the blocks is compiled for this");
