@@ -78,6 +78,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 _ => throw new InvalidOperationException($"{architecture.Name} does not implement INetwork<T>."),
             };
 
+            if (network is INetwork<float> floatNetwork)
+            {
+                AssertRowsGiveTheSameBitsAloneAndInTheBatch(floatNetwork, inputs, architecture);
+            }
+
             double tolerance = architecture.IsDouble ? Tolerance.Double : Tolerance.Float;
             Assert.True(errors.Max <= tolerance, $"{architecture.Declaration} with {rows} rows: {errors} exceeds {tolerance:E0}");
             if (architecture.IsDouble)
@@ -93,7 +98,30 @@ public sealed class FuzzTests(ITestOutputHelper output)
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"seed {seed}: {architectures.Count} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}; paths: {string.Join(", ", pathsHit.Order())}"));
         // Without 256-bit vector hardware every row takes the one-row code, so the lane form cannot run.
-        Assert.Empty(AllPaths.Where(path => path != AllPaths[0] || Vector256.IsHardwareAccelerated).Except(pathsHit));
+        Assert.Empty(AllPaths.Where(path => !path.Contains("tiles", StringComparison.Ordinal) || Vector256.IsHardwareAccelerated).Except(pathsHit));
+    }
+
+    // Each row predicted alone must give the bits it gets inside the whole batch, whichever tile, lane or block it falls in.
+    private static void AssertRowsGiveTheSameBitsAloneAndInTheBatch(INetwork<float> network, double[] inputs, Architecture architecture)
+    {
+        int inputSize = architecture.Layers[0];
+        int outputSize = architecture.Layers[^1];
+        float[] batch = inputs.Select(value => (float)value).ToArray();
+        int rows = batch.Length / inputSize;
+        float[] together = new float[rows * outputSize];
+        network.Predict(batch, together);
+        float[] alone = new float[outputSize];
+        for (int row = 0; row < rows; row++)
+        {
+            network.Predict(batch.AsSpan(row * inputSize, inputSize), alone);
+            for (int j = 0; j < outputSize; j++)
+            {
+                float inBatch = together[(row * outputSize) + j];
+                Assert.True(
+                    BitConverter.SingleToInt32Bits(alone[j]) == BitConverter.SingleToInt32Bits(inBatch),
+                    $"{architecture.Declaration}: row {row} of {rows}, output {j}: {alone[j]:R} alone, {inBatch:R} in the batch.");
+            }
+        }
     }
 
     // Every kernel form the emitter chooses between, each with the batch sizes that exercise its remainder handling.
@@ -101,7 +129,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
     {
         "lanes: whole tiles and leftover rows", "blocked: 6-row blocks and leftover rows", "blocked: 8 to 15 columns",
         "blocked weight gradient", "transposed input gradient", "call per row", "unrolled one-row",
-        "single-column call per row",
+        "single-column call per row", "fused in registers: whole tiles and leftover rows",
+        "fused in spans: whole tiles and leftover rows",
     };
 
     // The plan of every network the generator emitted, by class name, from the specs its last pipeline step produced.
@@ -118,6 +147,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
             .Select(block => Math.Min(plan.BlockRows, rows - (block * plan.BlockRows)))
             .ToArray();
         bool Leaves(int group) => blocks.Any(count => count > group && count % group != 0);
+        if (plan.Fused && Vector256.IsHardwareAccelerated && Leaves(KernelGeometry.Lanes))
+        {
+            yield return plan.FusedInRegisters ? AllPaths[8] : AllPaths[9];
+        }
+
         foreach (LayerPlan layer in plan.Layers)
         {
             KernelChoice kernels = layer.Kernels;

@@ -22,6 +22,17 @@ public sealed class SnapshotTests
         """);
 
     [Fact]
+    public void FusedInSpans() => Verify("""
+        using Backprop;
+
+        namespace Demo;
+
+        /// <summary>Fused (336 weights), with more units than registers: each layer's values in a span.</summary>
+        [Network(Layers = new[] { 12, 16, 8, 2 }, Activations = new[] { Activation.Tanh, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
+        public partial class SpanNet { }
+        """);
+
+    [Fact]
     public void Deep() => Verify("""
         using Backprop;
 

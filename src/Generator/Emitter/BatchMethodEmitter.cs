@@ -34,8 +34,7 @@ internal static class BatchMethodEmitter
             /// <param name="inputs">k * <see cref="InputSize"/> values, one example per row.</param>
             /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
             /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-            public void Predict({t.ReadOnlySpan} inputs, {t.Span} outputs) =>
-                Predict(inputs, outputs, {workspace}.ForCurrentThread);
+            {(plan.Fused ? FusedPredict(plan, t) : $"public void Predict({t.ReadOnlySpan} inputs, {t.Span} outputs) =>\n    Predict(inputs, outputs, {workspace}.ForCurrentThread);")}
 
             /// <summary>Computes the outputs of k &gt;= 1 examples, with the activations in <paramref name="workspace"/>.</summary>
             /// <param name="inputs">k * <see cref="InputSize"/> values, one example per row.</param>
@@ -48,6 +47,20 @@ internal static class BatchMethodEmitter
         writer.WriteLine($"{Batch}.Predict<{PassEmitter.StructName}, {t.Keyword}>(_parameters, inputs, outputs, workspace);");
         writer.Unindent();
     }
+
+    // The fused kernel needs no workspace; one example goes straight to the one-row kernel, past the batch loop.
+    private static string FusedPredict(NetworkPlan plan, ElementTypeSyntax t) => $$"""
+        public void Predict({{t.ReadOnlySpan}} inputs, {{t.Span}} outputs)
+        {
+            if (inputs.Length == InputSize && outputs.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(inputs, outputs))
+            {
+                {{PassEmitter.StructName}}.ForwardRow(_parameters, inputs, outputs{{(plan.LossUsesLogits ? ", default" : string.Empty)}});
+                return;
+            }
+
+            {{Batch}}.Predict<{{PassEmitter.StructName}}, {{t.Keyword}}>(_parameters, inputs, outputs);
+        }
+        """;
 
     private static void EmitLoss(SourceWriter writer, NetworkPlan plan)
     {

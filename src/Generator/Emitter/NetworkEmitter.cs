@@ -82,6 +82,12 @@ internal static class NetworkEmitter
         }
 
         writer.WriteLine();
+        if (plan.Fused)
+        {
+            EmitFusedWorkspace(writer, plan);
+            return;
+        }
+
         writer.WriteLine($"// A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.");
         writer.WriteLine($"// Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.");
         writer.WriteLine($"private const int BlockRows = {plan.BlockRows};");
@@ -100,6 +106,27 @@ internal static class NetworkEmitter
             writer.WriteLine($"private const int {NetworkPlan.TransposedWeightsOffsetName} = ForwardWorkspaceLength + {2 * plan.BlockRows * plan.MaxWidth};");
         }
 
+        writer.WriteLine($"private const int GradientWorkspaceLength = {plan.GradientWorkspaceLength};");
+    }
+
+    private static void EmitFusedWorkspace(SourceWriter writer, NetworkPlan plan)
+    {
+        LayerPlan output = plan.Output;
+        writer.WriteLine($"// Fused kernel: every layer is at most {KernelRules.MaxFusedWidth} wide and there are at most {KernelRules.MaxFusedWeights} weights, so a tile of eight");
+        writer.WriteLine(plan.FusedInRegisters
+            ? "// rows goes through the whole network at once, with each unit's value in registers."
+            : "// rows goes through the whole network at once, with each layer's values in a span on the stack.");
+        writer.WriteLine(plan.LossUsesLogits
+            ? $"// A batch runs in blocks of up to BlockRows rows; a block's workspace holds only its outputs A{output.Index}, then its logits Z{output.Index}."
+            : $"// A batch runs in blocks of up to BlockRows rows; a block's workspace holds only its outputs A{output.Index}.");
+        writer.WriteLine($"private const int BlockRows = {plan.BlockRows};");
+        writer.WriteLine($"private const int A{output.Index}Offset = {output.AOffset};");
+        if (plan.LossUsesLogits)
+        {
+            writer.WriteLine($"private const int Z{output.Index}Offset = {output.ZOffset};");
+        }
+
+        writer.WriteLine($"private const int ForwardWorkspaceLength = {plan.ForwardWorkspaceLength};");
         writer.WriteLine($"private const int GradientWorkspaceLength = {plan.GradientWorkspaceLength};");
     }
 

@@ -17,7 +17,7 @@ internal static class PassEmitter
 
     // Compiled fully optimized on first call: a short training run or a first prediction would otherwise run these loops
     // in the JIT's unoptimized tier for its first hundreds of steps (ShortRunBenchmark measures both).
-    private const string Optimized = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+    internal const string Optimized = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
     public static void EmitPassesStruct(SourceWriter writer, NetworkPlan plan)
     {
@@ -33,16 +33,49 @@ internal static class PassEmitter
         writer.WriteLine($"static int {passes}.BlockRows => BlockRows;");
         writer.WriteLine($"static int {passes}.ForwardWorkspaceLength => ForwardWorkspaceLength;");
         writer.WriteLine($"static int {passes}.GradientWorkspaceLength => GradientWorkspaceLength;");
-        writer.WriteLine($"static int {passes}.OutputOffset => A{plan.Output.Index}Offset;");
+        writer.WriteLine($"static int {passes}.PredictWorkspaceLength => {(plan.Fused ? "0" : "ForwardWorkspaceLength")};");
         writer.WriteLine(squaredError
             ? $"static double {passes}.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)"
             : $"static double {passes}.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y");
         writer.WriteLine();
+        if (plan.Fused)
+        {
+            EmitLossSum(writer, plan, t);
+            writer.WriteLine();
+            FusedPassEmitter.EmitMembers(writer, plan);
+            writer.CloseBlock();
+            return;
+        }
+
         EmitForward(writer, plan, t);
         writer.WriteLine();
         EmitLossSum(writer, plan, t);
         writer.WriteLine();
+        EmitPredict(writer, plan, t);
+        writer.WriteLine();
+        EmitGradient(writer, t);
+        writer.WriteLine();
         EmitBackward(writer, plan, t);
+        writer.CloseBlock();
+    }
+
+    private static void EmitPredict(SourceWriter writer, NetworkPlan plan, ElementTypeSyntax t)
+    {
+        writer.WriteLine("// The block's outputs: the forward pass, then the last layer's A copied out.");
+        writer.OpenBlock($"public static void Predict({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, int rows, {t.Span} outputs, {t.Span} buffer)");
+        writer.WriteLine("Forward(parameters, inputs, rows, buffer);");
+        writer.WriteLine($"{BlockSlice($"A{plan.Output.Index}Offset", plan.OutputSize)}.CopyTo(outputs);");
+        writer.CloseBlock();
+    }
+
+    private static void EmitGradient(SourceWriter writer, ElementTypeSyntax t)
+    {
+        writer.WriteLine("// One block of training: the forward pass, the block's loss, then the backward pass.");
+        writer.OpenBlock($"public static double Gradient({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
+        writer.WriteLine("Forward(parameters, inputs, rows, buffer);");
+        writer.WriteLine("double lossSum = LossSum(buffer, targets, rows);");
+        writer.WriteLine("Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);");
+        writer.WriteLine("return lossSum;");
         writer.CloseBlock();
     }
 
@@ -115,7 +148,7 @@ internal static class PassEmitter
         bool bias = plan.Spec.Bias;
         writer.WriteLine("// Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.");
         writer.WriteLine(Optimized);
-        writer.OpenBlock($"public static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
+        writer.OpenBlock($"private static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
         if (plan.BackwardUsesLanes)
         {
             EmitLaneRows(writer);

@@ -23,6 +23,12 @@ internal enum ProductKernel
 
     /// <summary>The input gradient <c>dZ W^T</c> as the blocked product against W transposed into the workspace.</summary>
     TransposedBlocked,
+
+    /// <summary>
+    /// Part of the network's fused kernel: a tile of eight rows, one per vector lane, goes through every layer in registers
+    /// (<see cref="NetworkPlan.Fused"/>), the rows left over one at a time with the same operations.
+    /// </summary>
+    Fused,
 }
 
 /// <summary>How a layer's activation (and its derivative) is computed for a block of rows.</summary>
@@ -33,6 +39,9 @@ internal enum ActivationKernel
 
     /// <summary>One call over the block (<c>ActivationKernels</c> or TensorPrimitives).</summary>
     CallPerBlock,
+
+    /// <summary>Computed in the fused kernel's registers, lane by lane (<c>LaneMath</c>).</summary>
+    InTile,
 }
 
 /// <summary>

@@ -30,6 +30,69 @@ internal static class KernelRules
     /// <summary>The largest W transposed into the workspace: 4 MB of float values, to bound the workspace.</summary>
     public const int MaxTransposedWeights = 1 << 20;
 
+    /// <summary>
+    /// Float networks whose every width, the inputs' included, is at most this run as one fused kernel: each of a tile's
+    /// values then fits the registers and L1 as one vector (docs/performance.md, "Fused kernels").
+    /// </summary>
+    public const int MaxFusedWidth = 64;
+
+    /// <summary>
+    /// The most weights of a fused network. Its kernel is unrolled per weight, three times (forward, dW, dA), and a method
+    /// much larger than this passes the JIT's size limits, past which it is compiled without optimization
+    /// (docs/performance.md, "Fused kernels").
+    /// </summary>
+    public const int MaxFusedWeights = 400;
+
+    /// <summary>
+    /// Fused networks with at most this many units (the widths of every weight layer, summed) keep each unit's value in a
+    /// local of its own, in registers as far as they go; larger ones keep a layer's values in a span on the stack, so that
+    /// the kernel's locals stay few enough for the JIT to inline the element functions (docs/performance.md, "Fused kernels").
+    /// </summary>
+    public const int MaxRegisterUnits = 16;
+
+    /// <summary>
+    /// Whether the whole network runs as one fused kernel (<see cref="ProductKernel.Fused"/>): float, narrow and small
+    /// enough (<see cref="MaxFusedWidth"/>, <see cref="MaxFusedWeights"/>), and a Softmax output only under
+    /// cross-entropy, whose fused derivative needs no Jacobian.
+    /// </summary>
+    /// <param name="sizes">The layer sizes, inputs first.</param>
+    /// <param name="activations">The activation of each weight layer.</param>
+    /// <param name="loss">The loss.</param>
+    /// <param name="single">Whether the network is float.</param>
+    public static bool Fuses(System.ReadOnlySpan<int> sizes, System.ReadOnlySpan<Activation> activations, LossFunction loss, bool single)
+    {
+        int weights = 0;
+        for (int l = 0; l < sizes.Length; l++)
+        {
+            if (sizes[l] > MaxFusedWidth)
+            {
+                return false;
+            }
+
+            weights += l > 0 ? sizes[l - 1] * sizes[l] : 0;
+        }
+
+        for (int l = 0; l < activations.Length - 1; l++)
+        {
+            if (activations[l] == Activation.Softmax)
+            {
+                return false;
+            }
+        }
+
+        bool softmaxOutput = activations[activations.Length - 1] == Activation.Softmax;
+        return single && weights <= MaxFusedWeights && (!softmaxOutput || loss == LossFunction.CrossEntropy);
+    }
+
+    /// <summary>The kernels of weight layer <paramref name="index"/> of a fused network.</summary>
+    /// <param name="index">The layer's 1-based index; layer 1 needs no input gradient.</param>
+    /// <param name="activation">The layer's activation.</param>
+    public static KernelChoice Fused(int index, Activation activation) => new(
+        Forward: ProductKernel.Fused,
+        WeightGradient: ProductKernel.Fused,
+        InputGradient: index == 1 ? ProductKernel.None : ProductKernel.Fused,
+        Activation: activation == Activation.Identity ? ActivationKernel.None : ActivationKernel.InTile);
+
     /// <summary>Chooses the kernels of weight layer <paramref name="index"/> (1-based) of a network.</summary>
     /// <param name="index">The layer's 1-based index; layer 1 needs no input gradient.</param>
     /// <param name="fanIn">The layer's inputs.</param>

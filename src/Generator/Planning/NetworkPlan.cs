@@ -18,13 +18,19 @@ internal sealed class NetworkPlan
     private const int WorkspaceBudgetElements = 65536;
     private const int MaxBlockRows = 256;
 
+    // A fused network keeps only its outputs (and logits) per row in the workspace, so its blocks can be long; the lane
+    // sums of the gradient are then added up once per 1024 rows.
+    private const int FusedBlockRows = 1024;
+
     public NetworkPlan(NetworkSpec spec)
     {
         Spec = spec;
         ReadOnlySpan<int> sizes = spec.Layers.AsSpan();
         int weightLayers = sizes.Length - 1;
         MaxWidth = spec.Layers.Skip(1).Max();
-        BlockRows = ChooseBlockRows(spec, MaxWidth);
+        Fused = KernelRules.Fuses(sizes, spec.Activations.AsSpan(), spec.Loss, spec.ElementType == ElementKind.Single);
+        BlockRows = Fused ? FusedBlockRows : ChooseBlockRows(spec, MaxWidth);
+        FusedInRegisters = Fused && spec.Layers.Skip(1).Sum() <= KernelRules.MaxRegisterUnits;
 
         var layers = new List<LayerPlan>();
         int workspace = 0;
@@ -32,9 +38,21 @@ internal sealed class NetworkPlan
         {
             Activation activation = spec.Activations[l - 1];
             int zOffset = workspace;
-            workspace += BlockRows * sizes[l];
-            int aOffset = activation == Activation.Identity ? zOffset : workspace;
-            workspace += activation == Activation.Identity ? 0 : BlockRows * sizes[l];
+            int aOffset = workspace;
+            if (!Fused)
+            {
+                workspace += BlockRows * sizes[l];
+                aOffset = activation == Activation.Identity ? zOffset : workspace;
+                workspace += activation == Activation.Identity ? 0 : BlockRows * sizes[l];
+            }
+            else if (l == weightLayers)
+            {
+                // Only the outputs, then the logits when the loss reads them, for the block's loss.
+                aOffset = 0;
+                zOffset = UsesLogits(spec.Loss) ? BlockRows * sizes[l] : 0;
+                workspace = (UsesLogits(spec.Loss) ? 2 : 1) * BlockRows * sizes[l];
+            }
+
             layers.Add(new LayerPlan(
                 index: l,
                 fanIn: sizes[l - 1],
@@ -45,7 +63,8 @@ internal sealed class NetworkPlan
                 zOffset,
                 aOffset,
                 deltaBuffer: (weightLayers - l) % 2,
-                KernelRules.Choose(l, sizes[l - 1], sizes[l], activation, spec.ElementType == ElementKind.Single, BlockRows)));
+                Fused ? KernelRules.Fused(l, activation)
+                    : KernelRules.Choose(l, sizes[l - 1], sizes[l], activation, spec.ElementType == ElementKind.Single, BlockRows)));
         }
 
         Layers = layers;
@@ -55,12 +74,28 @@ internal sealed class NetworkPlan
             .Select(layer => layer.WeightCount)
             .DefaultIfEmpty(0)
             .Max();
-        GradientWorkspaceLength = workspace + (2 * BlockRows * MaxWidth) + TransposedWeightsLength;
+        GradientWorkspaceLength = Fused ? workspace : workspace + (2 * BlockRows * MaxWidth) + TransposedWeightsLength;
         ForwardFlops = ParameterLayout.ForwardFlops(sizes);
         TrainingFlops = ParameterLayout.TrainingFlops(sizes);
     }
 
     public NetworkSpec Spec { get; }
+
+    /// <summary>
+    /// Whether the network runs as one fused kernel (<see cref="KernelRules.Fuses"/>): every layer's products are
+    /// <see cref="ProductKernel.Fused"/>, and a block's workspace holds only its outputs and, for the cross-entropies,
+    /// its logits.
+    /// </summary>
+    public bool Fused { get; }
+
+    /// <summary>
+    /// Whether a fused network keeps each unit's value in a local of its own rather than a layer's values in a span
+    /// (<see cref="KernelRules.MaxRegisterUnits"/>).
+    /// </summary>
+    public bool FusedInRegisters { get; }
+
+    /// <summary>Whether the loss is computed from the output layer's Z (the cross-entropies) rather than from A.</summary>
+    public bool LossUsesLogits => UsesLogits(Spec.Loss);
 
     public IReadOnlyList<LayerPlan> Layers { get; }
 
@@ -105,6 +140,8 @@ internal sealed class NetworkPlan
     public const string TransposedWeightsOffsetName = "TransposedWeightsOffset";
 
     public static string DeltaOffsetName(int buffer) => "GradientBuffer" + buffer + "Offset";
+
+    private static bool UsesLogits(LossFunction loss) => loss != LossFunction.MeanSquaredError;
 
     // As many rows as fit the budget with every layer's Z and A and the two gradient buffers, rounded down to whole
     // groups of rows for the kernels, which run rows left over one at a time (KernelGeometry).

@@ -29,11 +29,8 @@ public interface INetworkPasses<T>
     /// <summary>The workspace of <see cref="Forward"/> for one block.</summary>
     static abstract int ForwardWorkspaceLength { get; }
 
-    /// <summary>The workspace of <see cref="Forward"/> followed by <see cref="Backward"/> for one block.</summary>
+    /// <summary>The workspace of <see cref="Gradient"/> for one block.</summary>
     static abstract int GradientWorkspaceLength { get; }
-
-    /// <summary>Where <see cref="Forward"/> leaves the block's outputs in the workspace.</summary>
-    static abstract int OutputOffset { get; }
 
     /// <summary>
     /// The derivative of the per-example loss with respect to the output pass's input, before the <c>1/m</c> of the batch
@@ -55,13 +52,31 @@ public interface INetworkPasses<T>
     /// <returns>The sum of the rows' losses.</returns>
     static abstract double LossSum(ReadOnlySpan<T> buffer, ReadOnlySpan<T> targets, int rows);
 
-    /// <summary>Adds the block's share of d loss / d parameters to <paramref name="gradient"/> (after <see cref="Forward"/>).</summary>
+    /// <summary>
+    /// The workspace of <see cref="Predict"/> for one block: 0 for a network whose passes run whole tiles of rows
+    /// through every layer in registers, which then needs no workspace at all.
+    /// </summary>
+    static abstract int PredictWorkspaceLength { get; }
+
+    /// <summary>Computes the outputs of <paramref name="rows"/> rows into <paramref name="outputs"/>.</summary>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="inputs">The block's inputs, <paramref name="rows"/> rows.</param>
+    /// <param name="rows">The block's row count, 1 to <see cref="BlockRows"/>.</param>
+    /// <param name="outputs">Receives the block's outputs, <paramref name="rows"/> rows.</param>
+    /// <param name="buffer">The workspace, at least <see cref="PredictWorkspaceLength"/> long (empty when that is 0).</param>
+    static abstract void Predict(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, int rows, Span<T> outputs, Span<T> buffer);
+
+    /// <summary>
+    /// Runs the forward pass, the loss and the backward pass over one block: adds the block's share of d loss /
+    /// d parameters to <paramref name="gradient"/> and returns the block's loss summed over its rows.
+    /// </summary>
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">The block's inputs.</param>
     /// <param name="targets">The block's targets.</param>
     /// <param name="rows">The block's row count.</param>
-    /// <param name="buffer">The workspace as <see cref="Forward"/> left it, at least <see cref="GradientWorkspaceLength"/> long.</param>
+    /// <param name="buffer">The workspace, at least <see cref="GradientWorkspaceLength"/> long.</param>
     /// <param name="gradient">The gradient being summed, <see cref="ParameterCount"/> values.</param>
     /// <param name="outputScale"><see cref="OutputGradientFactor"/> divided by the batch's row count.</param>
-    static abstract void Backward(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, Span<T> buffer, Span<T> gradient, T outputScale);
+    /// <returns>The sum of the block's per-row losses, as <see cref="LossSum"/> computes it.</returns>
+    static abstract double Gradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, Span<T> buffer, Span<T> gradient, T outputScale);
 }

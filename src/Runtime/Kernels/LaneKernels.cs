@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Backprop.Kernels;
 
@@ -25,6 +26,131 @@ public static class LaneKernels
     /// <returns>The number of leading rows to run in tiles; the rest run one at a time.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int TiledRows(int rows) => Vector256.IsHardwareAccelerated ? rows - (rows % Lanes) : 0;
+
+    /// <summary>Column <paramref name="column"/> of an 8-row tile as one vector, row <c>i</c> in lane <c>i</c>.</summary>
+    /// <param name="tile">Eight consecutive rows of <paramref name="width"/> values.</param>
+    /// <param name="width">The values per row.</param>
+    /// <param name="column">The column, 0 to <paramref name="width"/> - 1.</param>
+    /// <returns>The column's eight values.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Column(ReadOnlySpan<float> tile, int width, int column)
+    {
+        if ((uint)column >= (uint)width || tile.Length < Lanes * width)
+        {
+            throw new ArgumentException("The column is outside the tile.", nameof(column));
+        }
+
+        ref float first = ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile), column);
+        return Vector256.Create(
+            first,
+            Unsafe.Add(ref first, width),
+            Unsafe.Add(ref first, 2 * width),
+            Unsafe.Add(ref first, 3 * width),
+            Unsafe.Add(ref first, 4 * width),
+            Unsafe.Add(ref first, 5 * width),
+            Unsafe.Add(ref first, 6 * width),
+            Unsafe.Add(ref first, 7 * width));
+    }
+
+    /// <summary>
+    /// Columns <paramref name="column"/> to <paramref name="column"/> + 7 of an 8-row tile as eight vectors, row <c>i</c>
+    /// in lane <c>i</c>: eight row loads and an 8 x 8 transpose in registers, in place of 64 single loads.
+    /// </summary>
+    /// <param name="tile">Eight consecutive rows of <paramref name="width"/> values.</param>
+    /// <param name="width">The values per row.</param>
+    /// <param name="column">The first of the eight columns; <paramref name="column"/> + 8 &lt;= <paramref name="width"/>.</param>
+    /// <param name="c0">Column <paramref name="column"/>.</param>
+    /// <param name="c1">The next column.</param>
+    /// <param name="c2">The next column.</param>
+    /// <param name="c3">The next column.</param>
+    /// <param name="c4">The next column.</param>
+    /// <param name="c5">The next column.</param>
+    /// <param name="c6">The next column.</param>
+    /// <param name="c7">Column <paramref name="column"/> + 7.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Columns8(
+        ReadOnlySpan<float> tile,
+        int width,
+        int column,
+        out Vector256<float> c0,
+        out Vector256<float> c1,
+        out Vector256<float> c2,
+        out Vector256<float> c3,
+        out Vector256<float> c4,
+        out Vector256<float> c5,
+        out Vector256<float> c6,
+        out Vector256<float> c7)
+    {
+        if (column < 0 || column + Lanes > width || tile.Length < Lanes * width)
+        {
+            throw new ArgumentException("The columns are outside the tile.", nameof(column));
+        }
+
+        if (!Avx.IsSupported)
+        {
+            c0 = Column(tile, width, column);
+            c1 = Column(tile, width, column + 1);
+            c2 = Column(tile, width, column + 2);
+            c3 = Column(tile, width, column + 3);
+            c4 = Column(tile, width, column + 4);
+            c5 = Column(tile, width, column + 5);
+            c6 = Column(tile, width, column + 6);
+            c7 = Column(tile, width, column + 7);
+            return;
+        }
+
+        ref float first = ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile), column);
+        Vector256<float> r0 = Vector256.LoadUnsafe(ref first);
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref first, (nuint)width);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref first, (nuint)(2 * width));
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref first, (nuint)(3 * width));
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref first, (nuint)(4 * width));
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref first, (nuint)(5 * width));
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref first, (nuint)(6 * width));
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref first, (nuint)(7 * width));
+
+        // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged.
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        c0 = Avx.Permute2x128(u0, u4, 0x20);
+        c1 = Avx.Permute2x128(u1, u5, 0x20);
+        c2 = Avx.Permute2x128(u2, u6, 0x20);
+        c3 = Avx.Permute2x128(u3, u7, 0x20);
+        c4 = Avx.Permute2x128(u0, u4, 0x31);
+        c5 = Avx.Permute2x128(u1, u5, 0x31);
+        c6 = Avx.Permute2x128(u2, u6, 0x31);
+        c7 = Avx.Permute2x128(u3, u7, 0x31);
+    }
+
+    /// <summary>Stores a vector as column <paramref name="column"/> of an 8-row tile: the inverse of <see cref="Column"/>.</summary>
+    /// <param name="tile">Receives the column of eight consecutive rows of <paramref name="width"/> values.</param>
+    /// <param name="width">The values per row.</param>
+    /// <param name="column">The column, 0 to <paramref name="width"/> - 1.</param>
+    /// <param name="values">The column's eight values, row <c>i</c> in lane <c>i</c>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SetColumn(Span<float> tile, int width, int column, Vector256<float> values)
+    {
+        if ((uint)column >= (uint)width || tile.Length < Lanes * width)
+        {
+            throw new ArgumentException("The column is outside the tile.", nameof(column));
+        }
+
+        ref float first = ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile), column);
+        first = values.GetElement(0);
+        Unsafe.Add(ref first, width) = values.GetElement(1);
+        Unsafe.Add(ref first, 2 * width) = values.GetElement(2);
+        Unsafe.Add(ref first, 3 * width) = values.GetElement(3);
+        Unsafe.Add(ref first, 4 * width) = values.GetElement(4);
+        Unsafe.Add(ref first, 5 * width) = values.GetElement(5);
+        Unsafe.Add(ref first, 6 * width) = values.GetElement(6);
+        Unsafe.Add(ref first, 7 * width) = values.GetElement(7);
+    }
 
     /// <summary>Loads column <c>k</c> of an 8-row tile into <c>columns[k]</c>, row <c>i</c> into lane <c>i</c>.</summary>
     /// <param name="tile">Eight consecutive rows of <paramref name="width"/> values.</param>
@@ -95,6 +221,7 @@ public static class LaneKernels
     /// <summary>Adds the sum of each vector's lanes to the matching value: <c>destination[i] += sum(partialSums[i])</c>.</summary>
     /// <param name="partialSums">Per-lane partial sums.</param>
     /// <param name="destination">As many values as <paramref name="partialSums"/>; accumulated into.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // once per block of a fused kernel, from the first step on
     public static void AddLaneSums(ReadOnlySpan<Vector256<float>> partialSums, Span<float> destination)
     {
         if (destination.Length < partialSums.Length)

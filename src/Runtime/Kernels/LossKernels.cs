@@ -1,6 +1,9 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Backprop.Kernels;
 
@@ -17,10 +20,16 @@ public static class LossKernels
     /// <param name="predictions">The predictions <c>P</c>.</param>
     /// <param name="targets">The targets <c>Y</c>, as long as <paramref name="predictions"/>.</param>
     /// <returns>The sum over all elements.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled optimized at once: short runs call it every step
     public static double SquaredErrorSum<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireSameLength(predictions.Length, targets.Length);
+        if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+        {
+            return SquaredErrorSum(MemoryMarshal.Cast<T, float>(predictions), MemoryMarshal.Cast<T, float>(targets));
+        }
+
         double sum = 0;
         for (int i = 0; i < predictions.Length; i++)
         {
@@ -40,6 +49,7 @@ public static class LossKernels
     /// <param name="logits">The output layer's pre-activations <c>Z</c>.</param>
     /// <param name="targets">The targets <c>Y</c>, as long as <paramref name="logits"/>.</param>
     /// <returns>The sum over all elements.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled optimized at once: short runs call it every step
     public static double SigmoidCrossEntropySum<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -65,6 +75,7 @@ public static class LossKernels
     /// <param name="targets">The targets <c>Y</c> (one-hot or a distribution per row), as long as <paramref name="logits"/>.</param>
     /// <param name="width">The number of values per row.</param>
     /// <returns>The sum over all rows.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // compiled optimized at once: short runs call it every step
     public static double SoftmaxCrossEntropySum<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> targets, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -93,6 +104,32 @@ public static class LossKernels
                     sum += y * (logSumExp - double.CreateTruncating(logits[j]));
                 }
             }
+        }
+
+        return sum;
+    }
+
+    // Eight floats at a time, each difference and square in double as the scalar loop does, with two accumulators of four
+    // lanes; a block's loss no longer waits on one add per row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double SquaredErrorSum(ReadOnlySpan<float> predictions, ReadOnlySpan<float> targets)
+    {
+        Vector256<double> low = Vector256<double>.Zero, high = Vector256<double>.Zero;
+        int i = 0;
+        for (; i <= predictions.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+        {
+            (Vector256<double> predictedLow, Vector256<double> predictedHigh) = Vector256.Widen(Vector256.Create(predictions.Slice(i, Vector256<float>.Count)));
+            (Vector256<double> targetLow, Vector256<double> targetHigh) = Vector256.Widen(Vector256.Create(targets.Slice(i, Vector256<float>.Count)));
+            Vector256<double> differenceLow = predictedLow - targetLow, differenceHigh = predictedHigh - targetHigh;
+            low += differenceLow * differenceLow;
+            high += differenceHigh * differenceHigh;
+        }
+
+        double sum = Vector256.Sum(low + high);
+        for (; i < predictions.Length; i++)
+        {
+            double difference = (double)predictions[i] - targets[i];
+            sum += difference * difference;
         }
 
         return sum;

@@ -18,23 +18,55 @@ public static class NetworkBatch
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">k rows of inputs.</param>
     /// <param name="outputs">Receives k rows of outputs.</param>
-    /// <param name="workspace">Scratch memory.</param>
+    /// <param name="workspace">Scratch memory (unused by passes whose <see cref="INetworkPasses{T}.PredictWorkspaceLength"/> is 0).</param>
     /// <exception cref="ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
     public static void Predict<TPasses, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, Workspace<T> workspace)
+        where TPasses : struct, INetworkPasses<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(workspace);
+        PredictRows<TPasses, T>(parameters, inputs, outputs, TPasses.PredictWorkspaceLength > 0 ? workspace.GetSpan(TPasses.PredictWorkspaceLength) : default);
+    }
+
+    /// <summary>
+    /// Computes the outputs of every row of <paramref name="inputs"/> for passes that need no workspace
+    /// (<see cref="INetworkPasses{T}.PredictWorkspaceLength"/> is 0): no thread-local lookup, nothing but the passes.
+    /// </summary>
+    /// <typeparam name="TPasses">The network's passes.</typeparam>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="parameters">The network's parameters.</param>
+    /// <param name="inputs">k rows of inputs.</param>
+    /// <param name="outputs">Receives k rows of outputs.</param>
+    /// <exception cref="ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
+    /// <exception cref="InvalidOperationException">The passes need a workspace.</exception>
+    public static void Predict<TPasses, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs)
+        where TPasses : struct, INetworkPasses<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (TPasses.PredictWorkspaceLength > 0)
+        {
+            throw new InvalidOperationException("These passes need a workspace for Predict.");
+        }
+
+        PredictRows<TPasses, T>(parameters, inputs, outputs, Span<T>.Empty);
+    }
+
+    private static void PredictRows<TPasses, T>(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, Span<T> outputs, Span<T> buffer)
         where TPasses : struct, INetworkPasses<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int rows = BatchArguments.GetRowCount(inputs.Length, TPasses.InputSize, nameof(inputs));
         BatchArguments.RequireLength(outputs.Length, rows * TPasses.OutputSize, rows, nameof(outputs));
         BatchArguments.RequireNoOverlap<T>(inputs, outputs, nameof(outputs));
-        ArgumentNullException.ThrowIfNull(workspace);
-
-        Span<T> buffer = workspace.GetSpan(TPasses.ForwardWorkspaceLength);
         for (int start = 0; start < rows; start += TPasses.BlockRows)
         {
             int count = Math.Min(TPasses.BlockRows, rows - start);
-            TPasses.Forward(parameters, inputs.Slice(start * TPasses.InputSize, count * TPasses.InputSize), count, buffer);
-            buffer.Slice(TPasses.OutputOffset, count * TPasses.OutputSize).CopyTo(outputs.Slice(start * TPasses.OutputSize, count * TPasses.OutputSize));
+            TPasses.Predict(
+                parameters,
+                inputs.Slice(start * TPasses.InputSize, count * TPasses.InputSize),
+                count,
+                outputs.Slice(start * TPasses.OutputSize, count * TPasses.OutputSize),
+                buffer);
         }
     }
 
@@ -97,9 +129,7 @@ public static class NetworkBatch
             int count = Math.Min(TPasses.BlockRows, rows - start);
             ReadOnlySpan<T> blockInputs = inputs.Slice(start * TPasses.InputSize, count * TPasses.InputSize);
             ReadOnlySpan<T> blockTargets = targets.Slice(start * TPasses.OutputSize, count * TPasses.OutputSize);
-            TPasses.Forward(parameters, blockInputs, count, buffer);
-            lossSum += TPasses.LossSum(buffer, blockTargets, count);
-            TPasses.Backward(parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
+            lossSum += TPasses.Gradient(parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
         }
 
         return T.CreateTruncating(lossSum / rows);

@@ -25,17 +25,14 @@ namespace Demo
         private const int W2Offset = 42;
         private const int B2Offset = 63;
 
-        // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
-        // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 240;
-        private const int Z1Offset = 0;
-        private const int A1Offset = 1680;
-        private const int Z2Offset = 3360;
-        private const int A2Offset = 4080;
-        private const int ForwardWorkspaceLength = 4800;
-        private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 1680;
-        private const int GradientWorkspaceLength = 8160;
+        // Fused kernel: every layer is at most 64 wide and there are at most 400 weights, so a tile of eight
+        // rows goes through the whole network at once, with each unit's value in registers.
+        // A batch runs in blocks of up to BlockRows rows; a block's workspace holds only its outputs A2, then its logits Z2.
+        private const int BlockRows = 1024;
+        private const int A2Offset = 0;
+        private const int Z2Offset = 3072;
+        private const int ForwardWorkspaceLength = 6144;
+        private const int GradientWorkspaceLength = 6144;
 
         /// <summary>The declared layer sizes: [5, 7, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 5, 7, 3 };
@@ -100,8 +97,16 @@ namespace Demo
         /// <param name="inputs">k * <see cref="InputSize"/> values, one example per row.</param>
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) =>
-            Predict(inputs, outputs, global::Backprop.Workspace<float>.ForCurrentThread);
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length == InputSize && outputs.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(inputs, outputs))
+            {
+                Passes.ForwardRow(_parameters, inputs, outputs, default);
+                return;
+            }
+
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs);
+        }
 
         /// <summary>Computes the outputs of k &gt;= 1 examples, with the activations in <paramref name="workspace"/>.</summary>
         /// <param name="inputs">k * <see cref="InputSize"/> values, one example per row.</param>
@@ -164,93 +169,8 @@ namespace Demo
             static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
             static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
             static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
-            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+            static int global::Backprop.Kernels.INetworkPasses<float>.PredictWorkspaceLength => 0;
             static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 1.0; // the fused output and loss: dZ = A - Y
-
-            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-            {
-                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
-
-                // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
-                var w1 = parameters.Slice(W1Offset, 35);
-                var b1 = parameters.Slice(B1Offset, 7);
-                var z1 = buffer.Slice(Z1Offset, rows * 7);
-                var a1 = buffer.Slice(A1Offset, rows * 7);
-                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
-                if (laneRows > 0)
-                {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[35];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, inputsLanes);
-                        z1Lanes[0] = b1Lanes[0] + (inputsLanes[0] * w1Lanes[0]) + (inputsLanes[1] * w1Lanes[7]) + (inputsLanes[2] * w1Lanes[14]) + (inputsLanes[3] * w1Lanes[21]) + (inputsLanes[4] * w1Lanes[28]);
-                        z1Lanes[1] = b1Lanes[1] + (inputsLanes[0] * w1Lanes[1]) + (inputsLanes[1] * w1Lanes[8]) + (inputsLanes[2] * w1Lanes[15]) + (inputsLanes[3] * w1Lanes[22]) + (inputsLanes[4] * w1Lanes[29]);
-                        z1Lanes[2] = b1Lanes[2] + (inputsLanes[0] * w1Lanes[2]) + (inputsLanes[1] * w1Lanes[9]) + (inputsLanes[2] * w1Lanes[16]) + (inputsLanes[3] * w1Lanes[23]) + (inputsLanes[4] * w1Lanes[30]);
-                        z1Lanes[3] = b1Lanes[3] + (inputsLanes[0] * w1Lanes[3]) + (inputsLanes[1] * w1Lanes[10]) + (inputsLanes[2] * w1Lanes[17]) + (inputsLanes[3] * w1Lanes[24]) + (inputsLanes[4] * w1Lanes[31]);
-                        z1Lanes[4] = b1Lanes[4] + (inputsLanes[0] * w1Lanes[4]) + (inputsLanes[1] * w1Lanes[11]) + (inputsLanes[2] * w1Lanes[18]) + (inputsLanes[3] * w1Lanes[25]) + (inputsLanes[4] * w1Lanes[32]);
-                        z1Lanes[5] = b1Lanes[5] + (inputsLanes[0] * w1Lanes[5]) + (inputsLanes[1] * w1Lanes[12]) + (inputsLanes[2] * w1Lanes[19]) + (inputsLanes[3] * w1Lanes[26]) + (inputsLanes[4] * w1Lanes[33]);
-                        z1Lanes[6] = b1Lanes[6] + (inputsLanes[0] * w1Lanes[6]) + (inputsLanes[1] * w1Lanes[13]) + (inputsLanes[2] * w1Lanes[20]) + (inputsLanes[3] * w1Lanes[27]) + (inputsLanes[4] * w1Lanes[34]);
-                        global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 7, z1.Slice(row * 7, 56));
-                    }
-                }
-
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var x = inputs.Slice(row * 5, 5);
-                    var z = z1.Slice(row * 7, 7);
-                    z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[7]) + (x[2] * w1[14]) + (x[3] * w1[21]) + (x[4] * w1[28]);
-                    z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[8]) + (x[2] * w1[15]) + (x[3] * w1[22]) + (x[4] * w1[29]);
-                    z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[9]) + (x[2] * w1[16]) + (x[3] * w1[23]) + (x[4] * w1[30]);
-                    z[3] = b1[3] + (x[0] * w1[3]) + (x[1] * w1[10]) + (x[2] * w1[17]) + (x[3] * w1[24]) + (x[4] * w1[31]);
-                    z[4] = b1[4] + (x[0] * w1[4]) + (x[1] * w1[11]) + (x[2] * w1[18]) + (x[3] * w1[25]) + (x[4] * w1[32]);
-                    z[5] = b1[5] + (x[0] * w1[5]) + (x[1] * w1[12]) + (x[2] * w1[19]) + (x[3] * w1[26]) + (x[4] * w1[33]);
-                    z[6] = b1[6] + (x[0] * w1[6]) + (x[1] * w1[13]) + (x[2] * w1[20]) + (x[3] * w1[27]) + (x[4] * w1[34]);
-                }
-
-                global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
-
-                // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
-                var w2 = parameters.Slice(W2Offset, 21);
-                var b2 = parameters.Slice(B2Offset, 3);
-                var z2 = buffer.Slice(Z2Offset, rows * 3);
-                var a2 = buffer.Slice(A2Offset, rows * 3);
-                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
-                if (laneRows > 0)
-                {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a1Lanes);
-                        z2Lanes[0] = b2Lanes[0] + (a1Lanes[0] * w2Lanes[0]) + (a1Lanes[1] * w2Lanes[3]) + (a1Lanes[2] * w2Lanes[6]) + (a1Lanes[3] * w2Lanes[9]) + (a1Lanes[4] * w2Lanes[12]) + (a1Lanes[5] * w2Lanes[15]) + (a1Lanes[6] * w2Lanes[18]);
-                        z2Lanes[1] = b2Lanes[1] + (a1Lanes[0] * w2Lanes[1]) + (a1Lanes[1] * w2Lanes[4]) + (a1Lanes[2] * w2Lanes[7]) + (a1Lanes[3] * w2Lanes[10]) + (a1Lanes[4] * w2Lanes[13]) + (a1Lanes[5] * w2Lanes[16]) + (a1Lanes[6] * w2Lanes[19]);
-                        z2Lanes[2] = b2Lanes[2] + (a1Lanes[0] * w2Lanes[2]) + (a1Lanes[1] * w2Lanes[5]) + (a1Lanes[2] * w2Lanes[8]) + (a1Lanes[3] * w2Lanes[11]) + (a1Lanes[4] * w2Lanes[14]) + (a1Lanes[5] * w2Lanes[17]) + (a1Lanes[6] * w2Lanes[20]);
-                        global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 3, z2.Slice(row * 3, 24));
-                    }
-                }
-
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var x = a1.Slice(row * 7, 7);
-                    var z = z2.Slice(row * 3, 3);
-                    z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[3]) + (x[2] * w2[6]) + (x[3] * w2[9]) + (x[4] * w2[12]) + (x[5] * w2[15]) + (x[6] * w2[18]);
-                    z[1] = b2[1] + (x[0] * w2[1]) + (x[1] * w2[4]) + (x[2] * w2[7]) + (x[3] * w2[10]) + (x[4] * w2[13]) + (x[5] * w2[16]) + (x[6] * w2[19]);
-                    z[2] = b2[2] + (x[0] * w2[2]) + (x[1] * w2[5]) + (x[2] * w2[8]) + (x[3] * w2[11]) + (x[4] * w2[14]) + (x[5] * w2[17]) + (x[6] * w2[20]);
-                }
-
-                global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
-            }
 
             // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -260,226 +180,733 @@ namespace Demo
                 return global::Backprop.Kernels.LossKernels.SigmoidCrossEntropySum(buffer.Slice(Z2Offset, rows * 3), targets);
             }
 
-            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            // The block's outputs, written straight to the caller's span: no workspace.
+            public static void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> outputs, global::System.Span<float> buffer)
             {
-                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
+                RunForward(parameters, inputs, rows, outputs, default);
+            }
+
+            // The block's outputs and logits Z2 into the workspace, for the block's loss.
+            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
+            {
+                RunForward(parameters, inputs, rows, buffer.Slice(A2Offset, rows * 3), buffer.Slice(Z2Offset, rows * 3));
+            }
+
+            // The rows' outputs, and their logits when the span for them is not empty.
+            private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> outputs, global::System.Span<float> logits)
+            {
+                int tiledRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // whole tiles of eight rows, or 0 without 256-bit vectors
+                if (tiledRows > 0)
+                {
+                    ForwardTiles(parameters, inputs, tiledRows, outputs, logits);
+                }
+
+                for (int row = tiledRows; row < rows; row++)
+                {
+                    ForwardRow(parameters, inputs.Slice(row * 5, 5), outputs.Slice(row * 3, 3), logits.IsEmpty ? default : logits.Slice(row * 3, 3));
+                }
+            }
+
+            // One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left.
+            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            {
+                RunGradient(parameters, inputs, targets, rows, buffer.Slice(A2Offset, rows * 3), buffer.Slice(Z2Offset, rows * 3), gradient, outputScale);
+                return LossSum(buffer, targets, rows);
+            }
+
+            // Adds d loss / d parameters of the rows to the gradient and leaves their outputs (and logits) for the loss.
+            private static void RunGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> outputs, global::System.Span<float> logits, global::System.Span<float> gradient, float outputScale)
+            {
+                int tiledRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // whole tiles of eight rows, or 0 without 256-bit vectors
+                if (tiledRows > 0)
+                {
+                    GradientTiles(parameters, inputs, targets, tiledRows, outputs, logits, gradient, outputScale);
+                }
+
+                for (int row = tiledRows; row < rows; row++)
+                {
+                    GradientRow(parameters, inputs.Slice(row * 5, 5), targets.Slice(row * 3, 3), outputs.Slice(row * 3, 3), logits.Slice(row * 3, 3), gradient, outputScale);
+                }
+            }
+
+            // Eight rows per tile, one per lane, through every layer in registers.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardTiles(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int tiledRows, global::System.Span<float> outputs, global::System.Span<float> logits)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                bool storeLogits = !logits.IsEmpty;
+                for (int row = 0; row < tiledRows; row += 8)
+                {
+                    var x = inputs.Slice(row * 5, 40);
+                    var o = outputs.Slice(row * 3, 24);
+
+                    // Inputs: 5 vectors, one row per lane.
+                    var x0 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 0);
+                    var x1 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 1);
+                    var x2 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 2);
+                    var x3 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 3);
+                    var x4 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 4);
+
+                    // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                    var z1_0_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 0]);
+                    var z1_0_sum_odd = x1 * parameters[W1Offset + 7];
+                    z1_0_sum += x0 * parameters[W1Offset + 0];
+                    z1_0_sum += x2 * parameters[W1Offset + 14];
+                    z1_0_sum_odd += x3 * parameters[W1Offset + 21];
+                    z1_0_sum += x4 * parameters[W1Offset + 28];
+                    var z1_0 = z1_0_sum + z1_0_sum_odd;
+                    var z1_1_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 1]);
+                    var z1_1_sum_odd = x1 * parameters[W1Offset + 8];
+                    z1_1_sum += x0 * parameters[W1Offset + 1];
+                    z1_1_sum += x2 * parameters[W1Offset + 15];
+                    z1_1_sum_odd += x3 * parameters[W1Offset + 22];
+                    z1_1_sum += x4 * parameters[W1Offset + 29];
+                    var z1_1 = z1_1_sum + z1_1_sum_odd;
+                    var z1_2_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 2]);
+                    var z1_2_sum_odd = x1 * parameters[W1Offset + 9];
+                    z1_2_sum += x0 * parameters[W1Offset + 2];
+                    z1_2_sum += x2 * parameters[W1Offset + 16];
+                    z1_2_sum_odd += x3 * parameters[W1Offset + 23];
+                    z1_2_sum += x4 * parameters[W1Offset + 30];
+                    var z1_2 = z1_2_sum + z1_2_sum_odd;
+                    var z1_3_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 3]);
+                    var z1_3_sum_odd = x1 * parameters[W1Offset + 10];
+                    z1_3_sum += x0 * parameters[W1Offset + 3];
+                    z1_3_sum += x2 * parameters[W1Offset + 17];
+                    z1_3_sum_odd += x3 * parameters[W1Offset + 24];
+                    z1_3_sum += x4 * parameters[W1Offset + 31];
+                    var z1_3 = z1_3_sum + z1_3_sum_odd;
+                    var z1_4_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 4]);
+                    var z1_4_sum_odd = x1 * parameters[W1Offset + 11];
+                    z1_4_sum += x0 * parameters[W1Offset + 4];
+                    z1_4_sum += x2 * parameters[W1Offset + 18];
+                    z1_4_sum_odd += x3 * parameters[W1Offset + 25];
+                    z1_4_sum += x4 * parameters[W1Offset + 32];
+                    var z1_4 = z1_4_sum + z1_4_sum_odd;
+                    var z1_5_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 5]);
+                    var z1_5_sum_odd = x1 * parameters[W1Offset + 12];
+                    z1_5_sum += x0 * parameters[W1Offset + 5];
+                    z1_5_sum += x2 * parameters[W1Offset + 19];
+                    z1_5_sum_odd += x3 * parameters[W1Offset + 26];
+                    z1_5_sum += x4 * parameters[W1Offset + 33];
+                    var z1_5 = z1_5_sum + z1_5_sum_odd;
+                    var z1_6_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 6]);
+                    var z1_6_sum_odd = x1 * parameters[W1Offset + 13];
+                    z1_6_sum += x0 * parameters[W1Offset + 6];
+                    z1_6_sum += x2 * parameters[W1Offset + 20];
+                    z1_6_sum_odd += x3 * parameters[W1Offset + 27];
+                    z1_6_sum += x4 * parameters[W1Offset + 34];
+                    var z1_6 = z1_6_sum + z1_6_sum_odd;
+                    var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                    var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                    var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+                    var a1_3 = global::Backprop.Kernels.LaneMath.Tanh(z1_3);
+                    var a1_4 = global::Backprop.Kernels.LaneMath.Tanh(z1_4);
+                    var a1_5 = global::Backprop.Kernels.LaneMath.Tanh(z1_5);
+                    var a1_6 = global::Backprop.Kernels.LaneMath.Tanh(z1_6);
+
+                    // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                    var z2_0_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 0]);
+                    var z2_0_sum_odd = a1_1 * parameters[W2Offset + 3];
+                    z2_0_sum += a1_0 * parameters[W2Offset + 0];
+                    z2_0_sum += a1_2 * parameters[W2Offset + 6];
+                    z2_0_sum_odd += a1_3 * parameters[W2Offset + 9];
+                    z2_0_sum += a1_4 * parameters[W2Offset + 12];
+                    z2_0_sum_odd += a1_5 * parameters[W2Offset + 15];
+                    z2_0_sum += a1_6 * parameters[W2Offset + 18];
+                    var z2_0 = z2_0_sum + z2_0_sum_odd;
+                    var z2_1_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 1]);
+                    var z2_1_sum_odd = a1_1 * parameters[W2Offset + 4];
+                    z2_1_sum += a1_0 * parameters[W2Offset + 1];
+                    z2_1_sum += a1_2 * parameters[W2Offset + 7];
+                    z2_1_sum_odd += a1_3 * parameters[W2Offset + 10];
+                    z2_1_sum += a1_4 * parameters[W2Offset + 13];
+                    z2_1_sum_odd += a1_5 * parameters[W2Offset + 16];
+                    z2_1_sum += a1_6 * parameters[W2Offset + 19];
+                    var z2_1 = z2_1_sum + z2_1_sum_odd;
+                    var z2_2_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 2]);
+                    var z2_2_sum_odd = a1_1 * parameters[W2Offset + 5];
+                    z2_2_sum += a1_0 * parameters[W2Offset + 2];
+                    z2_2_sum += a1_2 * parameters[W2Offset + 8];
+                    z2_2_sum_odd += a1_3 * parameters[W2Offset + 11];
+                    z2_2_sum += a1_4 * parameters[W2Offset + 14];
+                    z2_2_sum_odd += a1_5 * parameters[W2Offset + 17];
+                    z2_2_sum += a1_6 * parameters[W2Offset + 20];
+                    var z2_2 = z2_2_sum + z2_2_sum_odd;
+                    var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+                    var a2_1 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_1);
+                    var a2_2 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_2);
+
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 3, 0, a2_0);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 3, 1, a2_1);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 3, 2, a2_2);
+                    if (storeLogits)
+                    {
+                        var zo = logits.Slice(row * 3, 24);
+                        global::Backprop.Kernels.LaneKernels.SetColumn(zo, 3, 0, z2_0);
+                        global::Backprop.Kernels.LaneKernels.SetColumn(zo, 3, 1, z2_1);
+                        global::Backprop.Kernels.LaneKernels.SetColumn(zo, 3, 2, z2_2);
+                    }
+                }
+            }
+
+            // Eight rows per tile, one per lane: forward, loss derivative and backward in registers; the gradient summed per lane.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void GradientTiles(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int tiledRows, global::System.Span<float> outputs, global::System.Span<float> logits, global::System.Span<float> gradient, float outputScale)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                // d loss / d parameters summed per lane over the tiles, in the layout of the parameters; added up once at the end.
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
+                g.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                var scale = global::System.Runtime.Intrinsics.Vector256.Create(outputScale);
+                for (int row = 0; row < tiledRows; row += 8)
+                {
+                    var x = inputs.Slice(row * 5, 40);
+                    var o = outputs.Slice(row * 3, 24);
+                    var y = targets.Slice(row * 3, 24);
+                    var zo = logits.Slice(row * 3, 24);
+
+                    // Inputs: 5 vectors, one row per lane.
+                    var x0 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 0);
+                    var x1 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 1);
+                    var x2 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 2);
+                    var x3 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 3);
+                    var x4 = global::Backprop.Kernels.LaneKernels.Column(x, 5, 4);
+
+                    // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                    var z1_0_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 0]);
+                    var z1_0_sum_odd = x1 * parameters[W1Offset + 7];
+                    z1_0_sum += x0 * parameters[W1Offset + 0];
+                    z1_0_sum += x2 * parameters[W1Offset + 14];
+                    z1_0_sum_odd += x3 * parameters[W1Offset + 21];
+                    z1_0_sum += x4 * parameters[W1Offset + 28];
+                    var z1_0 = z1_0_sum + z1_0_sum_odd;
+                    var z1_1_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 1]);
+                    var z1_1_sum_odd = x1 * parameters[W1Offset + 8];
+                    z1_1_sum += x0 * parameters[W1Offset + 1];
+                    z1_1_sum += x2 * parameters[W1Offset + 15];
+                    z1_1_sum_odd += x3 * parameters[W1Offset + 22];
+                    z1_1_sum += x4 * parameters[W1Offset + 29];
+                    var z1_1 = z1_1_sum + z1_1_sum_odd;
+                    var z1_2_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 2]);
+                    var z1_2_sum_odd = x1 * parameters[W1Offset + 9];
+                    z1_2_sum += x0 * parameters[W1Offset + 2];
+                    z1_2_sum += x2 * parameters[W1Offset + 16];
+                    z1_2_sum_odd += x3 * parameters[W1Offset + 23];
+                    z1_2_sum += x4 * parameters[W1Offset + 30];
+                    var z1_2 = z1_2_sum + z1_2_sum_odd;
+                    var z1_3_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 3]);
+                    var z1_3_sum_odd = x1 * parameters[W1Offset + 10];
+                    z1_3_sum += x0 * parameters[W1Offset + 3];
+                    z1_3_sum += x2 * parameters[W1Offset + 17];
+                    z1_3_sum_odd += x3 * parameters[W1Offset + 24];
+                    z1_3_sum += x4 * parameters[W1Offset + 31];
+                    var z1_3 = z1_3_sum + z1_3_sum_odd;
+                    var z1_4_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 4]);
+                    var z1_4_sum_odd = x1 * parameters[W1Offset + 11];
+                    z1_4_sum += x0 * parameters[W1Offset + 4];
+                    z1_4_sum += x2 * parameters[W1Offset + 18];
+                    z1_4_sum_odd += x3 * parameters[W1Offset + 25];
+                    z1_4_sum += x4 * parameters[W1Offset + 32];
+                    var z1_4 = z1_4_sum + z1_4_sum_odd;
+                    var z1_5_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 5]);
+                    var z1_5_sum_odd = x1 * parameters[W1Offset + 12];
+                    z1_5_sum += x0 * parameters[W1Offset + 5];
+                    z1_5_sum += x2 * parameters[W1Offset + 19];
+                    z1_5_sum_odd += x3 * parameters[W1Offset + 26];
+                    z1_5_sum += x4 * parameters[W1Offset + 33];
+                    var z1_5 = z1_5_sum + z1_5_sum_odd;
+                    var z1_6_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 6]);
+                    var z1_6_sum_odd = x1 * parameters[W1Offset + 13];
+                    z1_6_sum += x0 * parameters[W1Offset + 6];
+                    z1_6_sum += x2 * parameters[W1Offset + 20];
+                    z1_6_sum_odd += x3 * parameters[W1Offset + 27];
+                    z1_6_sum += x4 * parameters[W1Offset + 34];
+                    var z1_6 = z1_6_sum + z1_6_sum_odd;
+                    var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                    var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                    var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+                    var a1_3 = global::Backprop.Kernels.LaneMath.Tanh(z1_3);
+                    var a1_4 = global::Backprop.Kernels.LaneMath.Tanh(z1_4);
+                    var a1_5 = global::Backprop.Kernels.LaneMath.Tanh(z1_5);
+                    var a1_6 = global::Backprop.Kernels.LaneMath.Tanh(z1_6);
+
+                    // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                    var z2_0_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 0]);
+                    var z2_0_sum_odd = a1_1 * parameters[W2Offset + 3];
+                    z2_0_sum += a1_0 * parameters[W2Offset + 0];
+                    z2_0_sum += a1_2 * parameters[W2Offset + 6];
+                    z2_0_sum_odd += a1_3 * parameters[W2Offset + 9];
+                    z2_0_sum += a1_4 * parameters[W2Offset + 12];
+                    z2_0_sum_odd += a1_5 * parameters[W2Offset + 15];
+                    z2_0_sum += a1_6 * parameters[W2Offset + 18];
+                    var z2_0 = z2_0_sum + z2_0_sum_odd;
+                    var z2_1_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 1]);
+                    var z2_1_sum_odd = a1_1 * parameters[W2Offset + 4];
+                    z2_1_sum += a1_0 * parameters[W2Offset + 1];
+                    z2_1_sum += a1_2 * parameters[W2Offset + 7];
+                    z2_1_sum_odd += a1_3 * parameters[W2Offset + 10];
+                    z2_1_sum += a1_4 * parameters[W2Offset + 13];
+                    z2_1_sum_odd += a1_5 * parameters[W2Offset + 16];
+                    z2_1_sum += a1_6 * parameters[W2Offset + 19];
+                    var z2_1 = z2_1_sum + z2_1_sum_odd;
+                    var z2_2_sum = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 2]);
+                    var z2_2_sum_odd = a1_1 * parameters[W2Offset + 5];
+                    z2_2_sum += a1_0 * parameters[W2Offset + 2];
+                    z2_2_sum += a1_2 * parameters[W2Offset + 8];
+                    z2_2_sum_odd += a1_3 * parameters[W2Offset + 11];
+                    z2_2_sum += a1_4 * parameters[W2Offset + 14];
+                    z2_2_sum_odd += a1_5 * parameters[W2Offset + 17];
+                    z2_2_sum += a1_6 * parameters[W2Offset + 20];
+                    var z2_2 = z2_2_sum + z2_2_sum_odd;
+                    var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+                    var a2_1 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_1);
+                    var a2_2 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_2);
+
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 3, 0, a2_0);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 3, 1, a2_1);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 3, 2, a2_2);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(zo, 3, 0, z2_0);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(zo, 3, 1, z2_1);
+                    global::Backprop.Kernels.LaneKernels.SetColumn(zo, 3, 2, z2_2);
+
+                    // Sigmoid with binary cross-entropy, fused: dZ2 = (1/m) (A2 - Y); scale is 1/m.
+                    var dz2_0 = (a2_0 - global::Backprop.Kernels.LaneKernels.Column(y, 3, 0)) * scale;
+                    var dz2_1 = (a2_1 - global::Backprop.Kernels.LaneKernels.Column(y, 3, 1)) * scale;
+                    var dz2_2 = (a2_2 - global::Backprop.Kernels.LaneKernels.Column(y, 3, 2)) * scale;
+
+                    // Layer 2: 7 -> 3, Sigmoid. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
+                    g[W2Offset + 0] += a1_0 * dz2_0;
+                    g[W2Offset + 1] += a1_0 * dz2_1;
+                    g[W2Offset + 2] += a1_0 * dz2_2;
+                    g[W2Offset + 3] += a1_1 * dz2_0;
+                    g[W2Offset + 4] += a1_1 * dz2_1;
+                    g[W2Offset + 5] += a1_1 * dz2_2;
+                    g[W2Offset + 6] += a1_2 * dz2_0;
+                    g[W2Offset + 7] += a1_2 * dz2_1;
+                    g[W2Offset + 8] += a1_2 * dz2_2;
+                    g[W2Offset + 9] += a1_3 * dz2_0;
+                    g[W2Offset + 10] += a1_3 * dz2_1;
+                    g[W2Offset + 11] += a1_3 * dz2_2;
+                    g[W2Offset + 12] += a1_4 * dz2_0;
+                    g[W2Offset + 13] += a1_4 * dz2_1;
+                    g[W2Offset + 14] += a1_4 * dz2_2;
+                    g[W2Offset + 15] += a1_5 * dz2_0;
+                    g[W2Offset + 16] += a1_5 * dz2_1;
+                    g[W2Offset + 17] += a1_5 * dz2_2;
+                    g[W2Offset + 18] += a1_6 * dz2_0;
+                    g[W2Offset + 19] += a1_6 * dz2_1;
+                    g[W2Offset + 20] += a1_6 * dz2_2;
+                    g[B2Offset + 0] += dz2_0;
+                    g[B2Offset + 1] += dz2_1;
+                    g[B2Offset + 2] += dz2_2;
+                    var da1_0 = dz2_0 * parameters[W2Offset + 0];
+                    da1_0 += dz2_1 * parameters[W2Offset + 1];
+                    da1_0 += dz2_2 * parameters[W2Offset + 2];
+                    var dz1_0 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_0, da1_0);
+                    var da1_1 = dz2_0 * parameters[W2Offset + 3];
+                    da1_1 += dz2_1 * parameters[W2Offset + 4];
+                    da1_1 += dz2_2 * parameters[W2Offset + 5];
+                    var dz1_1 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_1, da1_1);
+                    var da1_2 = dz2_0 * parameters[W2Offset + 6];
+                    da1_2 += dz2_1 * parameters[W2Offset + 7];
+                    da1_2 += dz2_2 * parameters[W2Offset + 8];
+                    var dz1_2 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_2, da1_2);
+                    var da1_3 = dz2_0 * parameters[W2Offset + 9];
+                    da1_3 += dz2_1 * parameters[W2Offset + 10];
+                    da1_3 += dz2_2 * parameters[W2Offset + 11];
+                    var dz1_3 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_3, da1_3);
+                    var da1_4 = dz2_0 * parameters[W2Offset + 12];
+                    da1_4 += dz2_1 * parameters[W2Offset + 13];
+                    da1_4 += dz2_2 * parameters[W2Offset + 14];
+                    var dz1_4 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_4, da1_4);
+                    var da1_5 = dz2_0 * parameters[W2Offset + 15];
+                    da1_5 += dz2_1 * parameters[W2Offset + 16];
+                    da1_5 += dz2_2 * parameters[W2Offset + 17];
+                    var dz1_5 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_5, da1_5);
+                    var da1_6 = dz2_0 * parameters[W2Offset + 18];
+                    da1_6 += dz2_1 * parameters[W2Offset + 19];
+                    da1_6 += dz2_2 * parameters[W2Offset + 20];
+                    var dz1_6 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_6, da1_6);
+
+                    // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
+                    g[W1Offset + 0] += x0 * dz1_0;
+                    g[W1Offset + 1] += x0 * dz1_1;
+                    g[W1Offset + 2] += x0 * dz1_2;
+                    g[W1Offset + 3] += x0 * dz1_3;
+                    g[W1Offset + 4] += x0 * dz1_4;
+                    g[W1Offset + 5] += x0 * dz1_5;
+                    g[W1Offset + 6] += x0 * dz1_6;
+                    g[W1Offset + 7] += x1 * dz1_0;
+                    g[W1Offset + 8] += x1 * dz1_1;
+                    g[W1Offset + 9] += x1 * dz1_2;
+                    g[W1Offset + 10] += x1 * dz1_3;
+                    g[W1Offset + 11] += x1 * dz1_4;
+                    g[W1Offset + 12] += x1 * dz1_5;
+                    g[W1Offset + 13] += x1 * dz1_6;
+                    g[W1Offset + 14] += x2 * dz1_0;
+                    g[W1Offset + 15] += x2 * dz1_1;
+                    g[W1Offset + 16] += x2 * dz1_2;
+                    g[W1Offset + 17] += x2 * dz1_3;
+                    g[W1Offset + 18] += x2 * dz1_4;
+                    g[W1Offset + 19] += x2 * dz1_5;
+                    g[W1Offset + 20] += x2 * dz1_6;
+                    g[W1Offset + 21] += x3 * dz1_0;
+                    g[W1Offset + 22] += x3 * dz1_1;
+                    g[W1Offset + 23] += x3 * dz1_2;
+                    g[W1Offset + 24] += x3 * dz1_3;
+                    g[W1Offset + 25] += x3 * dz1_4;
+                    g[W1Offset + 26] += x3 * dz1_5;
+                    g[W1Offset + 27] += x3 * dz1_6;
+                    g[W1Offset + 28] += x4 * dz1_0;
+                    g[W1Offset + 29] += x4 * dz1_1;
+                    g[W1Offset + 30] += x4 * dz1_2;
+                    g[W1Offset + 31] += x4 * dz1_3;
+                    g[W1Offset + 32] += x4 * dz1_4;
+                    g[W1Offset + 33] += x4 * dz1_5;
+                    g[W1Offset + 34] += x4 * dz1_6;
+                    g[B1Offset + 0] += dz1_0;
+                    g[B1Offset + 1] += dz1_1;
+                    g[B1Offset + 2] += dz1_2;
+                    g[B1Offset + 3] += dz1_3;
+                    g[B1Offset + 4] += dz1_4;
+                    g[B1Offset + 5] += dz1_5;
+                    g[B1Offset + 6] += dz1_6;
+                }
+
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g, gradient);
+            }
+
+            // One row with the statements of a tile on single floats, so that it gives the same bits as in a tile.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public static void ForwardRow(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> o, global::System.Span<float> zo)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                x = x.Slice(0, 5);
+
+                // Inputs: 5 floats.
+                var x0 = x[0];
+                var x1 = x[1];
+                var x2 = x[2];
+                var x3 = x[3];
+                var x4 = x[4];
+
+                // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var z1_0_sum = parameters[B1Offset + 0];
+                var z1_0_sum_odd = x1 * parameters[W1Offset + 7];
+                z1_0_sum += x0 * parameters[W1Offset + 0];
+                z1_0_sum += x2 * parameters[W1Offset + 14];
+                z1_0_sum_odd += x3 * parameters[W1Offset + 21];
+                z1_0_sum += x4 * parameters[W1Offset + 28];
+                var z1_0 = z1_0_sum + z1_0_sum_odd;
+                var z1_1_sum = parameters[B1Offset + 1];
+                var z1_1_sum_odd = x1 * parameters[W1Offset + 8];
+                z1_1_sum += x0 * parameters[W1Offset + 1];
+                z1_1_sum += x2 * parameters[W1Offset + 15];
+                z1_1_sum_odd += x3 * parameters[W1Offset + 22];
+                z1_1_sum += x4 * parameters[W1Offset + 29];
+                var z1_1 = z1_1_sum + z1_1_sum_odd;
+                var z1_2_sum = parameters[B1Offset + 2];
+                var z1_2_sum_odd = x1 * parameters[W1Offset + 9];
+                z1_2_sum += x0 * parameters[W1Offset + 2];
+                z1_2_sum += x2 * parameters[W1Offset + 16];
+                z1_2_sum_odd += x3 * parameters[W1Offset + 23];
+                z1_2_sum += x4 * parameters[W1Offset + 30];
+                var z1_2 = z1_2_sum + z1_2_sum_odd;
+                var z1_3_sum = parameters[B1Offset + 3];
+                var z1_3_sum_odd = x1 * parameters[W1Offset + 10];
+                z1_3_sum += x0 * parameters[W1Offset + 3];
+                z1_3_sum += x2 * parameters[W1Offset + 17];
+                z1_3_sum_odd += x3 * parameters[W1Offset + 24];
+                z1_3_sum += x4 * parameters[W1Offset + 31];
+                var z1_3 = z1_3_sum + z1_3_sum_odd;
+                var z1_4_sum = parameters[B1Offset + 4];
+                var z1_4_sum_odd = x1 * parameters[W1Offset + 11];
+                z1_4_sum += x0 * parameters[W1Offset + 4];
+                z1_4_sum += x2 * parameters[W1Offset + 18];
+                z1_4_sum_odd += x3 * parameters[W1Offset + 25];
+                z1_4_sum += x4 * parameters[W1Offset + 32];
+                var z1_4 = z1_4_sum + z1_4_sum_odd;
+                var z1_5_sum = parameters[B1Offset + 5];
+                var z1_5_sum_odd = x1 * parameters[W1Offset + 12];
+                z1_5_sum += x0 * parameters[W1Offset + 5];
+                z1_5_sum += x2 * parameters[W1Offset + 19];
+                z1_5_sum_odd += x3 * parameters[W1Offset + 26];
+                z1_5_sum += x4 * parameters[W1Offset + 33];
+                var z1_5 = z1_5_sum + z1_5_sum_odd;
+                var z1_6_sum = parameters[B1Offset + 6];
+                var z1_6_sum_odd = x1 * parameters[W1Offset + 13];
+                z1_6_sum += x0 * parameters[W1Offset + 6];
+                z1_6_sum += x2 * parameters[W1Offset + 20];
+                z1_6_sum_odd += x3 * parameters[W1Offset + 27];
+                z1_6_sum += x4 * parameters[W1Offset + 34];
+                var z1_6 = z1_6_sum + z1_6_sum_odd;
+                var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+                var a1_3 = global::Backprop.Kernels.LaneMath.Tanh(z1_3);
+                var a1_4 = global::Backprop.Kernels.LaneMath.Tanh(z1_4);
+                var a1_5 = global::Backprop.Kernels.LaneMath.Tanh(z1_5);
+                var a1_6 = global::Backprop.Kernels.LaneMath.Tanh(z1_6);
+
+                // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                var z2_0_sum = parameters[B2Offset + 0];
+                var z2_0_sum_odd = a1_1 * parameters[W2Offset + 3];
+                z2_0_sum += a1_0 * parameters[W2Offset + 0];
+                z2_0_sum += a1_2 * parameters[W2Offset + 6];
+                z2_0_sum_odd += a1_3 * parameters[W2Offset + 9];
+                z2_0_sum += a1_4 * parameters[W2Offset + 12];
+                z2_0_sum_odd += a1_5 * parameters[W2Offset + 15];
+                z2_0_sum += a1_6 * parameters[W2Offset + 18];
+                var z2_0 = z2_0_sum + z2_0_sum_odd;
+                var z2_1_sum = parameters[B2Offset + 1];
+                var z2_1_sum_odd = a1_1 * parameters[W2Offset + 4];
+                z2_1_sum += a1_0 * parameters[W2Offset + 1];
+                z2_1_sum += a1_2 * parameters[W2Offset + 7];
+                z2_1_sum_odd += a1_3 * parameters[W2Offset + 10];
+                z2_1_sum += a1_4 * parameters[W2Offset + 13];
+                z2_1_sum_odd += a1_5 * parameters[W2Offset + 16];
+                z2_1_sum += a1_6 * parameters[W2Offset + 19];
+                var z2_1 = z2_1_sum + z2_1_sum_odd;
+                var z2_2_sum = parameters[B2Offset + 2];
+                var z2_2_sum_odd = a1_1 * parameters[W2Offset + 5];
+                z2_2_sum += a1_0 * parameters[W2Offset + 2];
+                z2_2_sum += a1_2 * parameters[W2Offset + 8];
+                z2_2_sum_odd += a1_3 * parameters[W2Offset + 11];
+                z2_2_sum += a1_4 * parameters[W2Offset + 14];
+                z2_2_sum_odd += a1_5 * parameters[W2Offset + 17];
+                z2_2_sum += a1_6 * parameters[W2Offset + 20];
+                var z2_2 = z2_2_sum + z2_2_sum_odd;
+                var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+                var a2_1 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_1);
+                var a2_2 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_2);
+
+                o[0] = a2_0;
+                o[1] = a2_1;
+                o[2] = a2_2;
+                if (!zo.IsEmpty)
+                {
+                    zo[0] = z2_0;
+                    zo[1] = z2_1;
+                    zo[2] = z2_2;
+                }
+            }
+
+            // One row with the statements of a tile on single floats; the gradient added in directly.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void GradientRow(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.Span<float> o, global::System.Span<float> zo, global::System.Span<float> g, float outputScale)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                x = x.Slice(0, 5);
+                y = y.Slice(0, 3);
+                g = g.Slice(0, ParameterCount);
+
+                // Inputs: 5 floats.
+                var x0 = x[0];
+                var x1 = x[1];
+                var x2 = x[2];
+                var x3 = x[3];
+                var x4 = x[4];
+
+                // Layer 1: 5 -> 7, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var z1_0_sum = parameters[B1Offset + 0];
+                var z1_0_sum_odd = x1 * parameters[W1Offset + 7];
+                z1_0_sum += x0 * parameters[W1Offset + 0];
+                z1_0_sum += x2 * parameters[W1Offset + 14];
+                z1_0_sum_odd += x3 * parameters[W1Offset + 21];
+                z1_0_sum += x4 * parameters[W1Offset + 28];
+                var z1_0 = z1_0_sum + z1_0_sum_odd;
+                var z1_1_sum = parameters[B1Offset + 1];
+                var z1_1_sum_odd = x1 * parameters[W1Offset + 8];
+                z1_1_sum += x0 * parameters[W1Offset + 1];
+                z1_1_sum += x2 * parameters[W1Offset + 15];
+                z1_1_sum_odd += x3 * parameters[W1Offset + 22];
+                z1_1_sum += x4 * parameters[W1Offset + 29];
+                var z1_1 = z1_1_sum + z1_1_sum_odd;
+                var z1_2_sum = parameters[B1Offset + 2];
+                var z1_2_sum_odd = x1 * parameters[W1Offset + 9];
+                z1_2_sum += x0 * parameters[W1Offset + 2];
+                z1_2_sum += x2 * parameters[W1Offset + 16];
+                z1_2_sum_odd += x3 * parameters[W1Offset + 23];
+                z1_2_sum += x4 * parameters[W1Offset + 30];
+                var z1_2 = z1_2_sum + z1_2_sum_odd;
+                var z1_3_sum = parameters[B1Offset + 3];
+                var z1_3_sum_odd = x1 * parameters[W1Offset + 10];
+                z1_3_sum += x0 * parameters[W1Offset + 3];
+                z1_3_sum += x2 * parameters[W1Offset + 17];
+                z1_3_sum_odd += x3 * parameters[W1Offset + 24];
+                z1_3_sum += x4 * parameters[W1Offset + 31];
+                var z1_3 = z1_3_sum + z1_3_sum_odd;
+                var z1_4_sum = parameters[B1Offset + 4];
+                var z1_4_sum_odd = x1 * parameters[W1Offset + 11];
+                z1_4_sum += x0 * parameters[W1Offset + 4];
+                z1_4_sum += x2 * parameters[W1Offset + 18];
+                z1_4_sum_odd += x3 * parameters[W1Offset + 25];
+                z1_4_sum += x4 * parameters[W1Offset + 32];
+                var z1_4 = z1_4_sum + z1_4_sum_odd;
+                var z1_5_sum = parameters[B1Offset + 5];
+                var z1_5_sum_odd = x1 * parameters[W1Offset + 12];
+                z1_5_sum += x0 * parameters[W1Offset + 5];
+                z1_5_sum += x2 * parameters[W1Offset + 19];
+                z1_5_sum_odd += x3 * parameters[W1Offset + 26];
+                z1_5_sum += x4 * parameters[W1Offset + 33];
+                var z1_5 = z1_5_sum + z1_5_sum_odd;
+                var z1_6_sum = parameters[B1Offset + 6];
+                var z1_6_sum_odd = x1 * parameters[W1Offset + 13];
+                z1_6_sum += x0 * parameters[W1Offset + 6];
+                z1_6_sum += x2 * parameters[W1Offset + 20];
+                z1_6_sum_odd += x3 * parameters[W1Offset + 27];
+                z1_6_sum += x4 * parameters[W1Offset + 34];
+                var z1_6 = z1_6_sum + z1_6_sum_odd;
+                var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+                var a1_3 = global::Backprop.Kernels.LaneMath.Tanh(z1_3);
+                var a1_4 = global::Backprop.Kernels.LaneMath.Tanh(z1_4);
+                var a1_5 = global::Backprop.Kernels.LaneMath.Tanh(z1_5);
+                var a1_6 = global::Backprop.Kernels.LaneMath.Tanh(z1_6);
+
+                // Layer 2: 7 -> 3, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                var z2_0_sum = parameters[B2Offset + 0];
+                var z2_0_sum_odd = a1_1 * parameters[W2Offset + 3];
+                z2_0_sum += a1_0 * parameters[W2Offset + 0];
+                z2_0_sum += a1_2 * parameters[W2Offset + 6];
+                z2_0_sum_odd += a1_3 * parameters[W2Offset + 9];
+                z2_0_sum += a1_4 * parameters[W2Offset + 12];
+                z2_0_sum_odd += a1_5 * parameters[W2Offset + 15];
+                z2_0_sum += a1_6 * parameters[W2Offset + 18];
+                var z2_0 = z2_0_sum + z2_0_sum_odd;
+                var z2_1_sum = parameters[B2Offset + 1];
+                var z2_1_sum_odd = a1_1 * parameters[W2Offset + 4];
+                z2_1_sum += a1_0 * parameters[W2Offset + 1];
+                z2_1_sum += a1_2 * parameters[W2Offset + 7];
+                z2_1_sum_odd += a1_3 * parameters[W2Offset + 10];
+                z2_1_sum += a1_4 * parameters[W2Offset + 13];
+                z2_1_sum_odd += a1_5 * parameters[W2Offset + 16];
+                z2_1_sum += a1_6 * parameters[W2Offset + 19];
+                var z2_1 = z2_1_sum + z2_1_sum_odd;
+                var z2_2_sum = parameters[B2Offset + 2];
+                var z2_2_sum_odd = a1_1 * parameters[W2Offset + 5];
+                z2_2_sum += a1_0 * parameters[W2Offset + 2];
+                z2_2_sum += a1_2 * parameters[W2Offset + 8];
+                z2_2_sum_odd += a1_3 * parameters[W2Offset + 11];
+                z2_2_sum += a1_4 * parameters[W2Offset + 14];
+                z2_2_sum_odd += a1_5 * parameters[W2Offset + 17];
+                z2_2_sum += a1_6 * parameters[W2Offset + 20];
+                var z2_2 = z2_2_sum + z2_2_sum_odd;
+                var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+                var a2_1 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_1);
+                var a2_2 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_2);
+
+                o[0] = a2_0;
+                o[1] = a2_1;
+                o[2] = a2_2;
+                zo[0] = z2_0;
+                zo[1] = z2_1;
+                zo[2] = z2_2;
 
                 // Sigmoid with binary cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
-                var a2 = buffer.Slice(A2Offset, rows * 3);
-                var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 3);
-                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+                var dz2_0 = (a2_0 - y[0]) * outputScale;
+                var dz2_1 = (a2_1 - y[1]) * outputScale;
+                var dz2_2 = (a2_2 - y[2]) * outputScale;
 
-                // Layer 2: 7 -> 3, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-                var w2 = parameters.Slice(W2Offset, 21);
-                var gw2 = gradient.Slice(W2Offset, 21);
-                var gb2 = gradient.Slice(B2Offset, 3);
-                var a1 = buffer.Slice(A1Offset, rows * 7);
-                var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 7);
-                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-                if (laneRows > 0)
-                {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[21];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[24];
-                    g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 7, 56), 7, a1Lanes);
-                        global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row * 3, 24), 3, dz2Lanes);
-                        g2Lanes[0] += a1Lanes[0] * dz2Lanes[0];
-                        g2Lanes[1] += a1Lanes[0] * dz2Lanes[1];
-                        g2Lanes[2] += a1Lanes[0] * dz2Lanes[2];
-                        g2Lanes[3] += a1Lanes[1] * dz2Lanes[0];
-                        g2Lanes[4] += a1Lanes[1] * dz2Lanes[1];
-                        g2Lanes[5] += a1Lanes[1] * dz2Lanes[2];
-                        g2Lanes[6] += a1Lanes[2] * dz2Lanes[0];
-                        g2Lanes[7] += a1Lanes[2] * dz2Lanes[1];
-                        g2Lanes[8] += a1Lanes[2] * dz2Lanes[2];
-                        g2Lanes[9] += a1Lanes[3] * dz2Lanes[0];
-                        g2Lanes[10] += a1Lanes[3] * dz2Lanes[1];
-                        g2Lanes[11] += a1Lanes[3] * dz2Lanes[2];
-                        g2Lanes[12] += a1Lanes[4] * dz2Lanes[0];
-                        g2Lanes[13] += a1Lanes[4] * dz2Lanes[1];
-                        g2Lanes[14] += a1Lanes[4] * dz2Lanes[2];
-                        g2Lanes[15] += a1Lanes[5] * dz2Lanes[0];
-                        g2Lanes[16] += a1Lanes[5] * dz2Lanes[1];
-                        g2Lanes[17] += a1Lanes[5] * dz2Lanes[2];
-                        g2Lanes[18] += a1Lanes[6] * dz2Lanes[0];
-                        g2Lanes[19] += a1Lanes[6] * dz2Lanes[1];
-                        g2Lanes[20] += a1Lanes[6] * dz2Lanes[2];
-                        g2Lanes[21] += dz2Lanes[0];
-                        g2Lanes[22] += dz2Lanes[1];
-                        g2Lanes[23] += dz2Lanes[2];
-                        da1Lanes[0] = (w2Lanes[0] * dz2Lanes[0]) + (w2Lanes[1] * dz2Lanes[1]) + (w2Lanes[2] * dz2Lanes[2]);
-                        da1Lanes[1] = (w2Lanes[3] * dz2Lanes[0]) + (w2Lanes[4] * dz2Lanes[1]) + (w2Lanes[5] * dz2Lanes[2]);
-                        da1Lanes[2] = (w2Lanes[6] * dz2Lanes[0]) + (w2Lanes[7] * dz2Lanes[1]) + (w2Lanes[8] * dz2Lanes[2]);
-                        da1Lanes[3] = (w2Lanes[9] * dz2Lanes[0]) + (w2Lanes[10] * dz2Lanes[1]) + (w2Lanes[11] * dz2Lanes[2]);
-                        da1Lanes[4] = (w2Lanes[12] * dz2Lanes[0]) + (w2Lanes[13] * dz2Lanes[1]) + (w2Lanes[14] * dz2Lanes[2]);
-                        da1Lanes[5] = (w2Lanes[15] * dz2Lanes[0]) + (w2Lanes[16] * dz2Lanes[1]) + (w2Lanes[17] * dz2Lanes[2]);
-                        da1Lanes[6] = (w2Lanes[18] * dz2Lanes[0]) + (w2Lanes[19] * dz2Lanes[1]) + (w2Lanes[20] * dz2Lanes[2]);
-                        global::Backprop.Kernels.LaneKernels.Scatter(da1Lanes, 7, dz1.Slice(row * 7, 56));
-                    }
+                // Layer 2: 7 -> 3, Sigmoid. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
+                g[W2Offset + 0] += a1_0 * dz2_0;
+                g[W2Offset + 1] += a1_0 * dz2_1;
+                g[W2Offset + 2] += a1_0 * dz2_2;
+                g[W2Offset + 3] += a1_1 * dz2_0;
+                g[W2Offset + 4] += a1_1 * dz2_1;
+                g[W2Offset + 5] += a1_1 * dz2_2;
+                g[W2Offset + 6] += a1_2 * dz2_0;
+                g[W2Offset + 7] += a1_2 * dz2_1;
+                g[W2Offset + 8] += a1_2 * dz2_2;
+                g[W2Offset + 9] += a1_3 * dz2_0;
+                g[W2Offset + 10] += a1_3 * dz2_1;
+                g[W2Offset + 11] += a1_3 * dz2_2;
+                g[W2Offset + 12] += a1_4 * dz2_0;
+                g[W2Offset + 13] += a1_4 * dz2_1;
+                g[W2Offset + 14] += a1_4 * dz2_2;
+                g[W2Offset + 15] += a1_5 * dz2_0;
+                g[W2Offset + 16] += a1_5 * dz2_1;
+                g[W2Offset + 17] += a1_5 * dz2_2;
+                g[W2Offset + 18] += a1_6 * dz2_0;
+                g[W2Offset + 19] += a1_6 * dz2_1;
+                g[W2Offset + 20] += a1_6 * dz2_2;
+                g[B2Offset + 0] += dz2_0;
+                g[B2Offset + 1] += dz2_1;
+                g[B2Offset + 2] += dz2_2;
+                var da1_0 = dz2_0 * parameters[W2Offset + 0];
+                da1_0 += dz2_1 * parameters[W2Offset + 1];
+                da1_0 += dz2_2 * parameters[W2Offset + 2];
+                var dz1_0 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_0, da1_0);
+                var da1_1 = dz2_0 * parameters[W2Offset + 3];
+                da1_1 += dz2_1 * parameters[W2Offset + 4];
+                da1_1 += dz2_2 * parameters[W2Offset + 5];
+                var dz1_1 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_1, da1_1);
+                var da1_2 = dz2_0 * parameters[W2Offset + 6];
+                da1_2 += dz2_1 * parameters[W2Offset + 7];
+                da1_2 += dz2_2 * parameters[W2Offset + 8];
+                var dz1_2 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_2, da1_2);
+                var da1_3 = dz2_0 * parameters[W2Offset + 9];
+                da1_3 += dz2_1 * parameters[W2Offset + 10];
+                da1_3 += dz2_2 * parameters[W2Offset + 11];
+                var dz1_3 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_3, da1_3);
+                var da1_4 = dz2_0 * parameters[W2Offset + 12];
+                da1_4 += dz2_1 * parameters[W2Offset + 13];
+                da1_4 += dz2_2 * parameters[W2Offset + 14];
+                var dz1_4 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_4, da1_4);
+                var da1_5 = dz2_0 * parameters[W2Offset + 15];
+                da1_5 += dz2_1 * parameters[W2Offset + 16];
+                da1_5 += dz2_2 * parameters[W2Offset + 17];
+                var dz1_5 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_5, da1_5);
+                var da1_6 = dz2_0 * parameters[W2Offset + 18];
+                da1_6 += dz2_1 * parameters[W2Offset + 19];
+                da1_6 += dz2_2 * parameters[W2Offset + 20];
+                var dz1_6 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_6, da1_6);
 
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 21), gw2);
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(21, 3), gb2);
-                }
-
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var a = a1.Slice(row * 7, 7);
-                    var dz = dz2.Slice(row * 3, 3);
-                    gw2[0] += a[0] * dz[0];
-                    gw2[1] += a[0] * dz[1];
-                    gw2[2] += a[0] * dz[2];
-                    gw2[3] += a[1] * dz[0];
-                    gw2[4] += a[1] * dz[1];
-                    gw2[5] += a[1] * dz[2];
-                    gw2[6] += a[2] * dz[0];
-                    gw2[7] += a[2] * dz[1];
-                    gw2[8] += a[2] * dz[2];
-                    gw2[9] += a[3] * dz[0];
-                    gw2[10] += a[3] * dz[1];
-                    gw2[11] += a[3] * dz[2];
-                    gw2[12] += a[4] * dz[0];
-                    gw2[13] += a[4] * dz[1];
-                    gw2[14] += a[4] * dz[2];
-                    gw2[15] += a[5] * dz[0];
-                    gw2[16] += a[5] * dz[1];
-                    gw2[17] += a[5] * dz[2];
-                    gw2[18] += a[6] * dz[0];
-                    gw2[19] += a[6] * dz[1];
-                    gw2[20] += a[6] * dz[2];
-                    gb2[0] += dz[0];
-                    gb2[1] += dz[1];
-                    gb2[2] += dz[2];
-                    var da = dz1.Slice(row * 7, 7);
-                    da[0] = (w2[0] * dz[0]) + (w2[1] * dz[1]) + (w2[2] * dz[2]);
-                    da[1] = (w2[3] * dz[0]) + (w2[4] * dz[1]) + (w2[5] * dz[2]);
-                    da[2] = (w2[6] * dz[0]) + (w2[7] * dz[1]) + (w2[8] * dz[2]);
-                    da[3] = (w2[9] * dz[0]) + (w2[10] * dz[1]) + (w2[11] * dz[2]);
-                    da[4] = (w2[12] * dz[0]) + (w2[13] * dz[1]) + (w2[14] * dz[2]);
-                    da[5] = (w2[15] * dz[0]) + (w2[16] * dz[1]) + (w2[17] * dz[2]);
-                    da[6] = (w2[18] * dz[0]) + (w2[19] * dz[1]) + (w2[20] * dz[2]);
-                }
-
-                // dZ1 = dA1 (*) (1 - A1^2), in place.
-                global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
-
-                // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-                var gw1 = gradient.Slice(W1Offset, 35);
-                var gb1 = gradient.Slice(B1Offset, 7);
-                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-                if (laneRows > 0)
-                {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[5];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[7];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[42];
-                    g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 5, 40), 5, inputsLanes);
-                        global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 7, 56), 7, dz1Lanes);
-                        g1Lanes[0] += inputsLanes[0] * dz1Lanes[0];
-                        g1Lanes[1] += inputsLanes[0] * dz1Lanes[1];
-                        g1Lanes[2] += inputsLanes[0] * dz1Lanes[2];
-                        g1Lanes[3] += inputsLanes[0] * dz1Lanes[3];
-                        g1Lanes[4] += inputsLanes[0] * dz1Lanes[4];
-                        g1Lanes[5] += inputsLanes[0] * dz1Lanes[5];
-                        g1Lanes[6] += inputsLanes[0] * dz1Lanes[6];
-                        g1Lanes[7] += inputsLanes[1] * dz1Lanes[0];
-                        g1Lanes[8] += inputsLanes[1] * dz1Lanes[1];
-                        g1Lanes[9] += inputsLanes[1] * dz1Lanes[2];
-                        g1Lanes[10] += inputsLanes[1] * dz1Lanes[3];
-                        g1Lanes[11] += inputsLanes[1] * dz1Lanes[4];
-                        g1Lanes[12] += inputsLanes[1] * dz1Lanes[5];
-                        g1Lanes[13] += inputsLanes[1] * dz1Lanes[6];
-                        g1Lanes[14] += inputsLanes[2] * dz1Lanes[0];
-                        g1Lanes[15] += inputsLanes[2] * dz1Lanes[1];
-                        g1Lanes[16] += inputsLanes[2] * dz1Lanes[2];
-                        g1Lanes[17] += inputsLanes[2] * dz1Lanes[3];
-                        g1Lanes[18] += inputsLanes[2] * dz1Lanes[4];
-                        g1Lanes[19] += inputsLanes[2] * dz1Lanes[5];
-                        g1Lanes[20] += inputsLanes[2] * dz1Lanes[6];
-                        g1Lanes[21] += inputsLanes[3] * dz1Lanes[0];
-                        g1Lanes[22] += inputsLanes[3] * dz1Lanes[1];
-                        g1Lanes[23] += inputsLanes[3] * dz1Lanes[2];
-                        g1Lanes[24] += inputsLanes[3] * dz1Lanes[3];
-                        g1Lanes[25] += inputsLanes[3] * dz1Lanes[4];
-                        g1Lanes[26] += inputsLanes[3] * dz1Lanes[5];
-                        g1Lanes[27] += inputsLanes[3] * dz1Lanes[6];
-                        g1Lanes[28] += inputsLanes[4] * dz1Lanes[0];
-                        g1Lanes[29] += inputsLanes[4] * dz1Lanes[1];
-                        g1Lanes[30] += inputsLanes[4] * dz1Lanes[2];
-                        g1Lanes[31] += inputsLanes[4] * dz1Lanes[3];
-                        g1Lanes[32] += inputsLanes[4] * dz1Lanes[4];
-                        g1Lanes[33] += inputsLanes[4] * dz1Lanes[5];
-                        g1Lanes[34] += inputsLanes[4] * dz1Lanes[6];
-                        g1Lanes[35] += dz1Lanes[0];
-                        g1Lanes[36] += dz1Lanes[1];
-                        g1Lanes[37] += dz1Lanes[2];
-                        g1Lanes[38] += dz1Lanes[3];
-                        g1Lanes[39] += dz1Lanes[4];
-                        g1Lanes[40] += dz1Lanes[5];
-                        g1Lanes[41] += dz1Lanes[6];
-                    }
-
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 35), gw1);
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(35, 7), gb1);
-                }
-
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var a = inputs.Slice(row * 5, 5);
-                    var dz = dz1.Slice(row * 7, 7);
-                    gw1[0] += a[0] * dz[0];
-                    gw1[1] += a[0] * dz[1];
-                    gw1[2] += a[0] * dz[2];
-                    gw1[3] += a[0] * dz[3];
-                    gw1[4] += a[0] * dz[4];
-                    gw1[5] += a[0] * dz[5];
-                    gw1[6] += a[0] * dz[6];
-                    gw1[7] += a[1] * dz[0];
-                    gw1[8] += a[1] * dz[1];
-                    gw1[9] += a[1] * dz[2];
-                    gw1[10] += a[1] * dz[3];
-                    gw1[11] += a[1] * dz[4];
-                    gw1[12] += a[1] * dz[5];
-                    gw1[13] += a[1] * dz[6];
-                    gw1[14] += a[2] * dz[0];
-                    gw1[15] += a[2] * dz[1];
-                    gw1[16] += a[2] * dz[2];
-                    gw1[17] += a[2] * dz[3];
-                    gw1[18] += a[2] * dz[4];
-                    gw1[19] += a[2] * dz[5];
-                    gw1[20] += a[2] * dz[6];
-                    gw1[21] += a[3] * dz[0];
-                    gw1[22] += a[3] * dz[1];
-                    gw1[23] += a[3] * dz[2];
-                    gw1[24] += a[3] * dz[3];
-                    gw1[25] += a[3] * dz[4];
-                    gw1[26] += a[3] * dz[5];
-                    gw1[27] += a[3] * dz[6];
-                    gw1[28] += a[4] * dz[0];
-                    gw1[29] += a[4] * dz[1];
-                    gw1[30] += a[4] * dz[2];
-                    gw1[31] += a[4] * dz[3];
-                    gw1[32] += a[4] * dz[4];
-                    gw1[33] += a[4] * dz[5];
-                    gw1[34] += a[4] * dz[6];
-                    gb1[0] += dz[0];
-                    gb1[1] += dz[1];
-                    gb1[2] += dz[2];
-                    gb1[3] += dz[3];
-                    gb1[4] += dz[4];
-                    gb1[5] += dz[5];
-                    gb1[6] += dz[6];
-                }
+                // Layer 1: 5 -> 7, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
+                g[W1Offset + 0] += x0 * dz1_0;
+                g[W1Offset + 1] += x0 * dz1_1;
+                g[W1Offset + 2] += x0 * dz1_2;
+                g[W1Offset + 3] += x0 * dz1_3;
+                g[W1Offset + 4] += x0 * dz1_4;
+                g[W1Offset + 5] += x0 * dz1_5;
+                g[W1Offset + 6] += x0 * dz1_6;
+                g[W1Offset + 7] += x1 * dz1_0;
+                g[W1Offset + 8] += x1 * dz1_1;
+                g[W1Offset + 9] += x1 * dz1_2;
+                g[W1Offset + 10] += x1 * dz1_3;
+                g[W1Offset + 11] += x1 * dz1_4;
+                g[W1Offset + 12] += x1 * dz1_5;
+                g[W1Offset + 13] += x1 * dz1_6;
+                g[W1Offset + 14] += x2 * dz1_0;
+                g[W1Offset + 15] += x2 * dz1_1;
+                g[W1Offset + 16] += x2 * dz1_2;
+                g[W1Offset + 17] += x2 * dz1_3;
+                g[W1Offset + 18] += x2 * dz1_4;
+                g[W1Offset + 19] += x2 * dz1_5;
+                g[W1Offset + 20] += x2 * dz1_6;
+                g[W1Offset + 21] += x3 * dz1_0;
+                g[W1Offset + 22] += x3 * dz1_1;
+                g[W1Offset + 23] += x3 * dz1_2;
+                g[W1Offset + 24] += x3 * dz1_3;
+                g[W1Offset + 25] += x3 * dz1_4;
+                g[W1Offset + 26] += x3 * dz1_5;
+                g[W1Offset + 27] += x3 * dz1_6;
+                g[W1Offset + 28] += x4 * dz1_0;
+                g[W1Offset + 29] += x4 * dz1_1;
+                g[W1Offset + 30] += x4 * dz1_2;
+                g[W1Offset + 31] += x4 * dz1_3;
+                g[W1Offset + 32] += x4 * dz1_4;
+                g[W1Offset + 33] += x4 * dz1_5;
+                g[W1Offset + 34] += x4 * dz1_6;
+                g[B1Offset + 0] += dz1_0;
+                g[B1Offset + 1] += dz1_1;
+                g[B1Offset + 2] += dz1_2;
+                g[B1Offset + 3] += dz1_3;
+                g[B1Offset + 4] += dz1_4;
+                g[B1Offset + 5] += dz1_5;
+                g[B1Offset + 6] += dz1_6;
             }
         }
     }

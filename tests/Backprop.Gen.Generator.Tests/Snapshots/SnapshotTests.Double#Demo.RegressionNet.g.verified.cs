@@ -164,7 +164,7 @@ namespace Demo
             static int global::Backprop.Kernels.INetworkPasses<double>.BlockRows => BlockRows;
             static int global::Backprop.Kernels.INetworkPasses<double>.ForwardWorkspaceLength => ForwardWorkspaceLength;
             static int global::Backprop.Kernels.INetworkPasses<double>.GradientWorkspaceLength => GradientWorkspaceLength;
-            static int global::Backprop.Kernels.INetworkPasses<double>.OutputOffset => A2Offset;
+            static int global::Backprop.Kernels.INetworkPasses<double>.PredictWorkspaceLength => ForwardWorkspaceLength;
             static double global::Backprop.Kernels.INetworkPasses<double>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
             // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
@@ -211,9 +211,25 @@ namespace Demo
                 return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows), targets);
             }
 
+            // The block's outputs: the forward pass, then the last layer's A copied out.
+            public static void Predict(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, int rows, global::System.Span<double> outputs, global::System.Span<double> buffer)
+            {
+                Forward(parameters, inputs, rows, buffer);
+                buffer.Slice(A2Offset, rows).CopyTo(outputs);
+            }
+
+            // One block of training: the forward pass, the block's loss, then the backward pass.
+            public static double Gradient(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
+            {
+                Forward(parameters, inputs, rows, buffer);
+                double lossSum = LossSum(buffer, targets, rows);
+                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);
+                return lossSum;
+            }
+
             // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
+            private static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
             {
                 // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
                 var a2 = buffer.Slice(A2Offset, rows);

@@ -160,7 +160,7 @@ namespace Demo
             static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
             static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
             static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
-            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+            static int global::Backprop.Kernels.INetworkPasses<float>.PredictWorkspaceLength => ForwardWorkspaceLength;
             static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
 
             // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
@@ -248,9 +248,25 @@ namespace Demo
                 return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows * 3), targets);
             }
 
+            // The block's outputs: the forward pass, then the last layer's A copied out.
+            public static void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> outputs, global::System.Span<float> buffer)
+            {
+                Forward(parameters, inputs, rows, buffer);
+                buffer.Slice(A2Offset, rows * 3).CopyTo(outputs);
+            }
+
+            // One block of training: the forward pass, the block's loss, then the backward pass.
+            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            {
+                Forward(parameters, inputs, rows, buffer);
+                double lossSum = LossSum(buffer, targets, rows);
+                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);
+                return lossSum;
+            }
+
             // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
             {
                 int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 

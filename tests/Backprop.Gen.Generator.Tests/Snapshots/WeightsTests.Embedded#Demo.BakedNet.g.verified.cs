@@ -25,17 +25,13 @@ namespace Demo
         private const int W2Offset = 9;
         private const int B2Offset = 12;
 
-        // A batch is processed in blocks of up to BlockRows rows, so that a block's activations stay in cache.
-        // Workspace of one block: Z and A of each layer (A is Z for Identity), then two buffers for dZ/dA.
-        private const int BlockRows = 240;
-        private const int Z1Offset = 0;
-        private const int A1Offset = 720;
-        private const int Z2Offset = 1440;
-        private const int A2Offset = 1680;
-        private const int ForwardWorkspaceLength = 1920;
-        private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 720;
-        private const int GradientWorkspaceLength = 3360;
+        // Fused kernel: every layer is at most 64 wide and there are at most 400 weights, so a tile of eight
+        // rows goes through the whole network at once, with each unit's value in registers.
+        // A batch runs in blocks of up to BlockRows rows; a block's workspace holds only its outputs A2.
+        private const int BlockRows = 1024;
+        private const int A2Offset = 0;
+        private const int ForwardWorkspaceLength = 1024;
+        private const int GradientWorkspaceLength = 1024;
 
         /// <summary>The declared layer sizes: [2, 3, 1].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 2, 3, 1 };
@@ -113,8 +109,16 @@ namespace Demo
         /// <param name="inputs">k * <see cref="InputSize"/> values, one example per row.</param>
         /// <param name="outputs">k * <see cref="OutputSize"/> values; overwritten with the predictions. Must not overlap <paramref name="inputs"/>.</param>
         /// <exception cref="global::System.ArgumentException">A span length is not a whole, matching number of rows, or the spans overlap.</exception>
-        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs) =>
-            Predict(inputs, outputs, global::Backprop.Workspace<float>.ForCurrentThread);
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
+        {
+            if (inputs.Length == InputSize && outputs.Length == OutputSize && !global::System.MemoryExtensions.Overlaps(inputs, outputs))
+            {
+                Passes.ForwardRow(_parameters, inputs, outputs);
+                return;
+            }
+
+            global::Backprop.Kernels.NetworkBatch.Predict<Passes, float>(_parameters, inputs, outputs);
+        }
 
         /// <summary>Computes the outputs of k &gt;= 1 examples, with the activations in <paramref name="workspace"/>.</summary>
         /// <param name="inputs">k * <see cref="InputSize"/> values, one example per row.</param>
@@ -177,81 +181,8 @@ namespace Demo
             static int global::Backprop.Kernels.INetworkPasses<float>.BlockRows => BlockRows;
             static int global::Backprop.Kernels.INetworkPasses<float>.ForwardWorkspaceLength => ForwardWorkspaceLength;
             static int global::Backprop.Kernels.INetworkPasses<float>.GradientWorkspaceLength => GradientWorkspaceLength;
-            static int global::Backprop.Kernels.INetworkPasses<float>.OutputOffset => A2Offset;
+            static int global::Backprop.Kernels.INetworkPasses<float>.PredictWorkspaceLength => 0;
             static double global::Backprop.Kernels.INetworkPasses<float>.OutputGradientFactor => 2.0; // d (A - Y)^2 / dA = 2 (A - Y)
-
-            // Forward pass over one block of rows: leaves Z and A of every layer in the buffer.
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
-            {
-                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
-
-                // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
-                var w1 = parameters.Slice(W1Offset, 6);
-                var b1 = parameters.Slice(B1Offset, 3);
-                var z1 = buffer.Slice(Z1Offset, rows * 3);
-                var a1 = buffer.Slice(A1Offset, rows * 3);
-                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
-                if (laneRows > 0)
-                {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[6];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(w1, w1Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(b1, b1Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, inputsLanes);
-                        z1Lanes[0] = b1Lanes[0] + (inputsLanes[0] * w1Lanes[0]) + (inputsLanes[1] * w1Lanes[3]);
-                        z1Lanes[1] = b1Lanes[1] + (inputsLanes[0] * w1Lanes[1]) + (inputsLanes[1] * w1Lanes[4]);
-                        z1Lanes[2] = b1Lanes[2] + (inputsLanes[0] * w1Lanes[2]) + (inputsLanes[1] * w1Lanes[5]);
-                        global::Backprop.Kernels.LaneKernels.Scatter(z1Lanes, 3, z1.Slice(row * 3, 24));
-                    }
-                }
-
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var x = inputs.Slice(row * 2, 2);
-                    var z = z1.Slice(row * 3, 3);
-                    z[0] = b1[0] + (x[0] * w1[0]) + (x[1] * w1[3]);
-                    z[1] = b1[1] + (x[0] * w1[1]) + (x[1] * w1[4]);
-                    z[2] = b1[2] + (x[0] * w1[2]) + (x[1] * w1[5]);
-                }
-
-                global::Backprop.Kernels.ActivationKernels.Tanh(z1, a1);
-
-                // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
-                var w2 = parameters.Slice(W2Offset, 3);
-                var b2 = parameters.Slice(B2Offset, 1);
-                var z2 = buffer.Slice(Z2Offset, rows);
-                var a2 = buffer.Slice(A2Offset, rows);
-                // Rows 0 to laneRows eight at a time, one row per vector lane; then the rows left over, one at a time.
-                if (laneRows > 0)
-                {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> b2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(b2, b2Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> z2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, a1Lanes);
-                        z2Lanes[0] = b2Lanes[0] + (a1Lanes[0] * w2Lanes[0]) + (a1Lanes[1] * w2Lanes[1]) + (a1Lanes[2] * w2Lanes[2]);
-                        global::Backprop.Kernels.LaneKernels.Scatter(z2Lanes, 1, z2.Slice(row, 8));
-                    }
-                }
-
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var x = a1.Slice(row * 3, 3);
-                    var z = z2.Slice(row, 1);
-                    z[0] = b2[0] + (x[0] * w2[0]) + (x[1] * w2[1]) + (x[2] * w2[2]);
-                }
-
-                global::Backprop.Kernels.ActivationKernels.Sigmoid(z2, a2);
-            }
 
             // The block's loss summed over its rows; NetworkBatch divides the batch total by m once.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -261,115 +192,262 @@ namespace Demo
                 return global::Backprop.Kernels.LossKernels.SquaredErrorSum(buffer.Slice(A2Offset, rows), targets);
             }
 
-            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            // The block's outputs, written straight to the caller's span: no workspace.
+            public static void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> outputs, global::System.Span<float> buffer)
             {
-                int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
+                RunForward(parameters, inputs, rows, outputs);
+            }
 
-                // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
-                var a2 = buffer.Slice(A2Offset, rows);
-                var dz2 = buffer.Slice(GradientBuffer0Offset, rows);
-                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+            // The block's outputs into the workspace, for the block's loss.
+            public static void Forward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> buffer)
+            {
+                RunForward(parameters, inputs, rows, buffer.Slice(A2Offset, rows));
+            }
 
-                // dZ2 = dA2 (*) A2 (1 - A2), in place.
-                global::Backprop.Kernels.ActivationKernels.SigmoidBackward(a2, dz2, dz2);
-
-                // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
-                var w2 = parameters.Slice(W2Offset, 3);
-                var gw2 = gradient.Slice(W2Offset, 3);
-                var gb2 = gradient.Slice(B2Offset, 1);
-                var a1 = buffer.Slice(A1Offset, rows * 3);
-                var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 3);
-                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-                if (laneRows > 0)
+            // The rows' outputs.
+            private static void RunForward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int rows, global::System.Span<float> outputs)
+            {
+                int tiledRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // whole tiles of eight rows, or 0 without 256-bit vectors
+                if (tiledRows > 0)
                 {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> w2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::Backprop.Kernels.LaneKernels.Broadcast(w2, w2Lanes);
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> a1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[1];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g2Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[4];
-                    g2Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> da1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(a1.Slice(row * 3, 24), 3, a1Lanes);
-                        global::Backprop.Kernels.LaneKernels.Gather(dz2.Slice(row, 8), 1, dz2Lanes);
-                        g2Lanes[0] += a1Lanes[0] * dz2Lanes[0];
-                        g2Lanes[1] += a1Lanes[1] * dz2Lanes[0];
-                        g2Lanes[2] += a1Lanes[2] * dz2Lanes[0];
-                        g2Lanes[3] += dz2Lanes[0];
-                        da1Lanes[0] = w2Lanes[0] * dz2Lanes[0];
-                        da1Lanes[1] = w2Lanes[1] * dz2Lanes[0];
-                        da1Lanes[2] = w2Lanes[2] * dz2Lanes[0];
-                        global::Backprop.Kernels.LaneKernels.Scatter(da1Lanes, 3, dz1.Slice(row * 3, 24));
-                    }
-
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(0, 3), gw2);
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g2Lanes.Slice(3, 1), gb2);
+                    ForwardTiles(parameters, inputs, tiledRows, outputs);
                 }
 
-                for (int row = laneRows; row < rows; row++)
+                for (int row = tiledRows; row < rows; row++)
                 {
-                    var a = a1.Slice(row * 3, 3);
-                    var dz = dz2.Slice(row, 1);
-                    gw2[0] += a[0] * dz[0];
-                    gw2[1] += a[1] * dz[0];
-                    gw2[2] += a[2] * dz[0];
-                    gb2[0] += dz[0];
-                    var da = dz1.Slice(row * 3, 3);
-                    da[0] = w2[0] * dz[0];
-                    da[1] = w2[1] * dz[0];
-                    da[2] = w2[2] * dz[0];
+                    ForwardRow(parameters, inputs.Slice(row * 2, 2), outputs.Slice(row, 1));
+                }
+            }
+
+            // One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left.
+            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            {
+                RunGradient(parameters, inputs, targets, rows, buffer.Slice(A2Offset, rows), gradient, outputScale);
+                return LossSum(buffer, targets, rows);
+            }
+
+            // Adds d loss / d parameters of the rows to the gradient and leaves their outputs (and logits) for the loss.
+            private static void RunGradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> outputs, global::System.Span<float> gradient, float outputScale)
+            {
+                int tiledRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // whole tiles of eight rows, or 0 without 256-bit vectors
+                if (tiledRows > 0)
+                {
+                    GradientTiles(parameters, inputs, targets, tiledRows, outputs, gradient, outputScale);
                 }
 
-                // dZ1 = dA1 (*) (1 - A1^2), in place.
-                global::Backprop.Kernels.ActivationKernels.TanhBackward(a1, dz1, dz1);
-
-                // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
-                var gw1 = gradient.Slice(W1Offset, 6);
-                var gb1 = gradient.Slice(B1Offset, 3);
-                // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
-                if (laneRows > 0)
+                for (int row = tiledRows; row < rows; row++)
                 {
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> inputsLanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[2];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> dz1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[3];
-                    global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g1Lanes = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[9];
-                    g1Lanes.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
-                    for (int row = 0; row < laneRows; row += 8)
-                    {
-                        global::Backprop.Kernels.LaneKernels.Gather(inputs.Slice(row * 2, 16), 2, inputsLanes);
-                        global::Backprop.Kernels.LaneKernels.Gather(dz1.Slice(row * 3, 24), 3, dz1Lanes);
-                        g1Lanes[0] += inputsLanes[0] * dz1Lanes[0];
-                        g1Lanes[1] += inputsLanes[0] * dz1Lanes[1];
-                        g1Lanes[2] += inputsLanes[0] * dz1Lanes[2];
-                        g1Lanes[3] += inputsLanes[1] * dz1Lanes[0];
-                        g1Lanes[4] += inputsLanes[1] * dz1Lanes[1];
-                        g1Lanes[5] += inputsLanes[1] * dz1Lanes[2];
-                        g1Lanes[6] += dz1Lanes[0];
-                        g1Lanes[7] += dz1Lanes[1];
-                        g1Lanes[8] += dz1Lanes[2];
-                    }
+                    GradientRow(parameters, inputs.Slice(row * 2, 2), targets.Slice(row, 1), outputs.Slice(row, 1), gradient, outputScale);
+                }
+            }
 
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(0, 6), gw1);
-                    global::Backprop.Kernels.LaneKernels.AddLaneSums(g1Lanes.Slice(6, 3), gb1);
+            // Eight rows per tile, one per lane, through every layer in registers.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void ForwardTiles(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, int tiledRows, global::System.Span<float> outputs)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                for (int row = 0; row < tiledRows; row += 8)
+                {
+                    var x = inputs.Slice(row * 2, 16);
+                    var o = outputs.Slice(row, 8);
+
+                    // Inputs: 2 vectors, one row per lane.
+                    var x0 = global::Backprop.Kernels.LaneKernels.Column(x, 2, 0);
+                    var x1 = global::Backprop.Kernels.LaneKernels.Column(x, 2, 1);
+
+                    // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                    var z1_0 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 0]);
+                    z1_0 += x0 * parameters[W1Offset + 0];
+                    z1_0 += x1 * parameters[W1Offset + 3];
+                    var z1_1 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 1]);
+                    z1_1 += x0 * parameters[W1Offset + 1];
+                    z1_1 += x1 * parameters[W1Offset + 4];
+                    var z1_2 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 2]);
+                    z1_2 += x0 * parameters[W1Offset + 2];
+                    z1_2 += x1 * parameters[W1Offset + 5];
+                    var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                    var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                    var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+
+                    // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                    var z2_0 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 0]);
+                    z2_0 += a1_0 * parameters[W2Offset + 0];
+                    z2_0 += a1_1 * parameters[W2Offset + 1];
+                    z2_0 += a1_2 * parameters[W2Offset + 2];
+                    var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 1, 0, a2_0);
+                }
+            }
+
+            // Eight rows per tile, one per lane: forward, loss derivative and backward in registers; the gradient summed per lane.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void GradientTiles(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int tiledRows, global::System.Span<float> outputs, global::System.Span<float> gradient, float outputScale)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                // d loss / d parameters summed per lane over the tiles, in the layout of the parameters; added up once at the end.
+                global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];
+                g.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]
+                var scale = global::System.Runtime.Intrinsics.Vector256.Create(outputScale);
+                for (int row = 0; row < tiledRows; row += 8)
+                {
+                    var x = inputs.Slice(row * 2, 16);
+                    var o = outputs.Slice(row, 8);
+                    var y = targets.Slice(row, 8);
+
+                    // Inputs: 2 vectors, one row per lane.
+                    var x0 = global::Backprop.Kernels.LaneKernels.Column(x, 2, 0);
+                    var x1 = global::Backprop.Kernels.LaneKernels.Column(x, 2, 1);
+
+                    // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                    var z1_0 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 0]);
+                    z1_0 += x0 * parameters[W1Offset + 0];
+                    z1_0 += x1 * parameters[W1Offset + 3];
+                    var z1_1 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 1]);
+                    z1_1 += x0 * parameters[W1Offset + 1];
+                    z1_1 += x1 * parameters[W1Offset + 4];
+                    var z1_2 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B1Offset + 2]);
+                    z1_2 += x0 * parameters[W1Offset + 2];
+                    z1_2 += x1 * parameters[W1Offset + 5];
+                    var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                    var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                    var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+
+                    // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                    var z2_0 = global::System.Runtime.Intrinsics.Vector256.Create(parameters[B2Offset + 0]);
+                    z2_0 += a1_0 * parameters[W2Offset + 0];
+                    z2_0 += a1_1 * parameters[W2Offset + 1];
+                    z2_0 += a1_2 * parameters[W2Offset + 2];
+                    var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+
+                    global::Backprop.Kernels.LaneKernels.SetColumn(o, 1, 0, a2_0);
+
+                    // Mean squared error: dA2 = (2/m) (A2 - Y), then dZ2 = dA2 (*) g'; scale is 2/m.
+                    var dz2_0 = global::Backprop.Kernels.LaneMath.SigmoidBackward(a2_0, (a2_0 - global::Backprop.Kernels.LaneKernels.Column(y, 1, 0)) * scale);
+
+                    // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
+                    g[W2Offset + 0] += a1_0 * dz2_0;
+                    g[W2Offset + 1] += a1_1 * dz2_0;
+                    g[W2Offset + 2] += a1_2 * dz2_0;
+                    g[B2Offset + 0] += dz2_0;
+                    var da1_0 = dz2_0 * parameters[W2Offset + 0];
+                    var dz1_0 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_0, da1_0);
+                    var da1_1 = dz2_0 * parameters[W2Offset + 1];
+                    var dz1_1 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_1, da1_1);
+                    var da1_2 = dz2_0 * parameters[W2Offset + 2];
+                    var dz1_2 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_2, da1_2);
+
+                    // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
+                    g[W1Offset + 0] += x0 * dz1_0;
+                    g[W1Offset + 1] += x0 * dz1_1;
+                    g[W1Offset + 2] += x0 * dz1_2;
+                    g[W1Offset + 3] += x1 * dz1_0;
+                    g[W1Offset + 4] += x1 * dz1_1;
+                    g[W1Offset + 5] += x1 * dz1_2;
+                    g[B1Offset + 0] += dz1_0;
+                    g[B1Offset + 1] += dz1_1;
+                    g[B1Offset + 2] += dz1_2;
                 }
 
-                for (int row = laneRows; row < rows; row++)
-                {
-                    var a = inputs.Slice(row * 2, 2);
-                    var dz = dz1.Slice(row * 3, 3);
-                    gw1[0] += a[0] * dz[0];
-                    gw1[1] += a[0] * dz[1];
-                    gw1[2] += a[0] * dz[2];
-                    gw1[3] += a[1] * dz[0];
-                    gw1[4] += a[1] * dz[1];
-                    gw1[5] += a[1] * dz[2];
-                    gb1[0] += dz[0];
-                    gb1[1] += dz[1];
-                    gb1[2] += dz[2];
-                }
+                global::Backprop.Kernels.LaneKernels.AddLaneSums(g, gradient);
+            }
+
+            // One row with the statements of a tile on single floats, so that it gives the same bits as in a tile.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            public static void ForwardRow(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.Span<float> o)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                x = x.Slice(0, 2);
+
+                // Inputs: 2 floats.
+                var x0 = x[0];
+                var x1 = x[1];
+
+                // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var z1_0 = parameters[B1Offset + 0];
+                z1_0 += x0 * parameters[W1Offset + 0];
+                z1_0 += x1 * parameters[W1Offset + 3];
+                var z1_1 = parameters[B1Offset + 1];
+                z1_1 += x0 * parameters[W1Offset + 1];
+                z1_1 += x1 * parameters[W1Offset + 4];
+                var z1_2 = parameters[B1Offset + 2];
+                z1_2 += x0 * parameters[W1Offset + 2];
+                z1_2 += x1 * parameters[W1Offset + 5];
+                var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+
+                // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                var z2_0 = parameters[B2Offset + 0];
+                z2_0 += a1_0 * parameters[W2Offset + 0];
+                z2_0 += a1_1 * parameters[W2Offset + 1];
+                z2_0 += a1_2 * parameters[W2Offset + 2];
+                var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+
+                o[0] = a2_0;
+            }
+
+            // One row with the statements of a tile on single floats; the gradient added in directly.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void GradientRow(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> x, global::System.ReadOnlySpan<float> y, global::System.Span<float> o, global::System.Span<float> g, float outputScale)
+            {
+                parameters = parameters.Slice(0, ParameterCount); // a constant length: no bounds check on a constant index
+                x = x.Slice(0, 2);
+                y = y.Slice(0, 1);
+                g = g.Slice(0, ParameterCount);
+
+                // Inputs: 2 floats.
+                var x0 = x[0];
+                var x1 = x[1];
+
+                // Layer 1: 2 -> 3, Tanh. Z1 = A0 * W1 + b1, A1 = tanh(Z1).
+                var z1_0 = parameters[B1Offset + 0];
+                z1_0 += x0 * parameters[W1Offset + 0];
+                z1_0 += x1 * parameters[W1Offset + 3];
+                var z1_1 = parameters[B1Offset + 1];
+                z1_1 += x0 * parameters[W1Offset + 1];
+                z1_1 += x1 * parameters[W1Offset + 4];
+                var z1_2 = parameters[B1Offset + 2];
+                z1_2 += x0 * parameters[W1Offset + 2];
+                z1_2 += x1 * parameters[W1Offset + 5];
+                var a1_0 = global::Backprop.Kernels.LaneMath.Tanh(z1_0);
+                var a1_1 = global::Backprop.Kernels.LaneMath.Tanh(z1_1);
+                var a1_2 = global::Backprop.Kernels.LaneMath.Tanh(z1_2);
+
+                // Layer 2: 3 -> 1, Sigmoid. Z2 = A1 * W2 + b2, A2 = 1 / (1 + e^-Z2).
+                var z2_0 = parameters[B2Offset + 0];
+                z2_0 += a1_0 * parameters[W2Offset + 0];
+                z2_0 += a1_1 * parameters[W2Offset + 1];
+                z2_0 += a1_2 * parameters[W2Offset + 2];
+                var a2_0 = global::Backprop.Kernels.LaneMath.Sigmoid(z2_0);
+
+                o[0] = a2_0;
+
+                // Mean squared error: dA2 = (2/m) (A2 - Y), then dZ2 = dA2 (*) g'; outputScale is 2/m.
+                var dz2_0 = global::Backprop.Kernels.LaneMath.SigmoidBackward(a2_0, (a2_0 - y[0]) * outputScale);
+
+                // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
+                g[W2Offset + 0] += a1_0 * dz2_0;
+                g[W2Offset + 1] += a1_1 * dz2_0;
+                g[W2Offset + 2] += a1_2 * dz2_0;
+                g[B2Offset + 0] += dz2_0;
+                var da1_0 = dz2_0 * parameters[W2Offset + 0];
+                var dz1_0 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_0, da1_0);
+                var da1_1 = dz2_0 * parameters[W2Offset + 1];
+                var dz1_1 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_1, da1_1);
+                var da1_2 = dz2_0 * parameters[W2Offset + 2];
+                var dz1_2 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_2, da1_2);
+
+                // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
+                g[W1Offset + 0] += x0 * dz1_0;
+                g[W1Offset + 1] += x0 * dz1_1;
+                g[W1Offset + 2] += x0 * dz1_2;
+                g[W1Offset + 3] += x1 * dz1_0;
+                g[W1Offset + 4] += x1 * dz1_1;
+                g[W1Offset + 5] += x1 * dz1_2;
+                g[B1Offset + 0] += dz1_0;
+                g[B1Offset + 1] += dz1_1;
+                g[B1Offset + 2] += dz1_2;
             }
         }
     }
