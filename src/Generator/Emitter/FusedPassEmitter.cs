@@ -369,7 +369,7 @@ internal static class FusedPassEmitter
         bool split = products.Count >= 4;
         bool direct = registers && !split && finish("x") == "x"; // the sum is the value itself: z1_0 += ...
         string sum = direct ? target : registers ? partial ?? target + "_sum" : "sum";
-        string second = registers ? sum + "_odd" : "odd";
+        string second = registers ? (partial ?? target) + "_odd" : "odd";
         int next = 0;
         if (!registers)
         {
