@@ -21,8 +21,9 @@ namespace Backprop.Generator.Tests;
 /// Random architectures (1-6 weight layers, widths 1-64, and a few with a 65-96 wide layer feeding one output; every
 /// activation, loss, bias and element type the rules allow) are generated, compiled in memory, loaded and compared
 /// with the independent reference implementation.
-/// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders: the
-/// forms are read from the kernel plan of each network the generator actually emitted.
+/// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders (a
+/// third of the fused networks get a batch longer than one block): the forms are read from the kernel plan of each
+/// network the generator actually emitted. Every row of a float network must predict the same bits alone as in its batch.
 /// </summary>
 public sealed class FuzzTests(ITestOutputHelper output)
 {
@@ -43,6 +44,8 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // Widths up to 64 never give a single-output layer of more than 64 weights, so a few networks with a wide last
         // hidden layer are added (drawn from their own generator, so the draws for the others stay as they were).
         var wide = new Random(seed + 1000);
+        // Which fused networks get a batch longer than one block: drawn apart too, for the same reason.
+        var blocks = new Random(seed + 2000);
         List<Architecture> architectures = Enumerable.Range(0, NetworksPerCompilation)
             .Select(i => Architecture.Random(random, $"Fuzz{i}"))
             .Concat(Enumerable.Range(0, WideSingleOutputNetworks).Select(i => Architecture.WideSingleOutput(wide, $"FuzzWide{i}")))
@@ -67,7 +70,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
             object network = Activator.CreateInstance(assembly.GetType("Fuzz." + architecture.Name, throwOnError: true)!)!;
             var reference = new ReferenceNetwork(architecture.Layers, architecture.Activations, architecture.Loss, architecture.Bias);
             int rows = random.Next(1, 41);
-            pathsHit.UnionWith(KernelPaths(plans[architecture.Name], rows));
+            NetworkPlan plan = plans[architecture.Name];
+            if (plan.Fused && blocks.Next(3) == 0)
+            {
+                rows += plan.BlockRows; // a whole block of the fused kernel, then a block with tiles and leftover rows
+            }
+
+            pathsHit.UnionWith(KernelPaths(plan, rows));
             double[] parameters = Tolerance.Uniform(random, reference.ParameterCount, 1.0);
             double[] inputs = Tolerance.Uniform(random, rows * architecture.Layers[0], 2.0);
             double[] targets = Tolerance.Targets(random, rows, architecture.Layers[^1], architecture.Loss, architecture.Activations[^1]);
@@ -130,7 +139,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         "lanes: whole tiles and leftover rows", "blocked: 6-row blocks and leftover rows", "blocked: 8 to 15 columns",
         "blocked weight gradient", "transposed input gradient", "call per row", "unrolled one-row",
         "single-column call per row", "fused in registers: whole tiles and leftover rows",
-        "fused in spans: whole tiles and leftover rows",
+        "fused in spans: whole tiles and leftover rows", "fused: more than one block",
     };
 
     // The plan of every network the generator emitted, by class name, from the specs its last pipeline step produced.
@@ -150,6 +159,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
         if (plan.Fused && Vector256.IsHardwareAccelerated && Leaves(KernelGeometry.Lanes))
         {
             yield return plan.FusedInRegisters ? AllPaths[8] : AllPaths[9];
+        }
+
+        if (plan.Fused && blocks.Length > 1)
+        {
+            yield return AllPaths[10];
         }
 
         foreach (LayerPlan layer in plan.Layers)
