@@ -29,3 +29,7 @@ public partial class W3Net { }
 /// <summary>W5, the SimpleChains.jl benchmark: 4-32-16-4, Tanh, Tanh, Identity.</summary>
 [Network(Layers = new[] { 4, 32, 16, 4 }, Activations = new[] { Activation.Tanh, Activation.Tanh, Activation.Identity })]
 public partial class W5Net { }
+
+/// <summary>W6: 2048-2048-2048-10, ReLU, ReLU, softmax with cross-entropy: wide layers whose weights (33 MB) pass L2.</summary>
+[Network(Layers = new[] { 2048, 2048, 2048, 10 }, Activations = new[] { Activation.ReLU, Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
+public partial class W6Net { }

@@ -9,6 +9,7 @@ using BenchmarkDotNet.Running;
 // Quick run (a few minutes): dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*Workload*' '*MachineLimit*'
 // Full run:                  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*'
 // Threading crossover:       dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*Threads*'
+// W6, the wide network:      dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*WideNetwork*'
 // The generator's own cost:  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*GeneratorCost*'
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(WorkloadBenchmarks).Assembly).Run(args);
 PrintRates(summaries.SelectMany(summary => summary.Reports).ToList());
@@ -22,6 +23,7 @@ static void PrintRates(List<BenchmarkReport> reports)
         ["W2_Small_64_32_16_1"] = new W2Net().Architecture.TrainingFlops,
         ["W3_Medium_784_128_64_10"] = new W3Net().Architecture.TrainingFlops,
         ["W5_SimpleChains_4_32_16_4"] = new W5Net().Architecture.TrainingFlops,
+        ["W6_Wide_2048_2048_2048_10"] = new W6Net().Architecture.TrainingFlops,
         ["W4_Predict_8_4_1"] = new W1Net().Architecture.ForwardFlops,
         ["W4_Predict_784_128_64_10"] = new W3Net().Architecture.ForwardFlops,
     };

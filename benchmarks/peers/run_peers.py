@@ -384,6 +384,32 @@ def run_w4_torch(w, params, cfg):
     return time_calls_ns(call, cfg["reps"], cfg["w4_target_s"])
 
 
+W6 = dict(name="W6", sizes=[2048, 2048, 2048, 10], m=256)
+
+
+def run_w6_torch(cfg):
+    """W6: one gradient (forward, cross-entropy, backward) of 256 rows through 2048-2048-2048-10, ReLU, ReLU."""
+    torch.manual_seed(6)
+    sizes = W6["sizes"]
+    model = torch.nn.Sequential(
+        torch.nn.Linear(sizes[0], sizes[1]), torch.nn.ReLU(),
+        torch.nn.Linear(sizes[1], sizes[2]), torch.nn.ReLU(),
+        torch.nn.Linear(sizes[2], sizes[3]))
+    x = torch.randn(W6["m"], sizes[0])
+    y = torch.randint(0, sizes[3], (W6["m"],))
+    loss_fn = torch.nn.CrossEntropyLoss()
+
+    def step():
+        model.zero_grad(set_to_none=False)
+        t0 = time.perf_counter()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        return time.perf_counter() - t0, float(loss)
+
+    step()
+    return time_reps(step, cfg["reps"])
+
+
 def run_sgemm_ref_torch(cfg):
     n = cfg["sgemm_n"]
     a, b = torch.randn(n, n), torch.randn(n, n)
@@ -492,7 +518,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="smaller slices and 3 repetitions (about a minute)")
     ap.add_argument("--reps", type=int, help="timed repetitions per measurement (default 5, quick 3)")
-    ap.add_argument("--only", default="W1,W2,W3,W4,W5,REF", help="comma-separated subset of W1,W2,W3,W4,W5,REF")
+    ap.add_argument("--only", default="W1,W2,W3,W4,W5,W6,REF", help="comma-separated subset of W1,W2,W3,W4,W5,W6,REF")
     ap.add_argument("--peers", default="torch,numpy,c", help="comma-separated subset of torch,numpy,c")
     ap.add_argument("--json", default=os.path.join(HERE, "results.json"), help="where to write the records")
     ap.add_argument("--blas-dir", help="a folder holding another libblas.so.3 (e.g. an unpacked OpenBLAS): "
@@ -670,6 +696,15 @@ def main():
                         record(label, "c", 1, ns=W1["_c_predict_ns"], flops_per_example=ff,
                                notes=f"plain loops, gcc -O3 -march=native; {cfg['c_predict_calls']} calls/rep, "
                                      "inputs cycled, outputs summed (throughput of back-to-back calls)")
+
+        if "W6" in only and torch_threads:
+            tf = training_flops(W6["sizes"])
+            for threads, how in torch_threads:
+                torch.set_num_threads(threads)
+                blas.set_threads(threads)
+                secs, loss = run_w6_torch(cfg)
+                record("W6 2048-2048-2048-10", "pytorch", threads, secs, W6["m"], tf, loss=loss,
+                       notes=f"{how}; one gradient of {W6['m']} rows (forward, cross-entropy, backward)")
 
         if "REF" in only:
             n = cfg["sgemm_n"]

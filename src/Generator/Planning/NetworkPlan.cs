@@ -18,6 +18,12 @@ internal sealed class NetworkPlan
     private const int WorkspaceBudgetElements = 65536;
     private const int MaxBlockRows = 256;
 
+    // Wide networks get at least this many rows per block even past the budget: each block streams every weight matrix
+    // (and dW) once, and with 2048-wide layers the budget alone left 4 rows, so W6's 33 MB of weights streamed 64 times
+    // per 256-row gradient. 48 rows took W6 from 727 to 264 ms (WideNetworkBenchmark); the workspace stays bounded,
+    // 2.4 MB for W6.
+    private const int MinBlockRows = 48;
+
     // A fused network keeps only its outputs (and logits) per row in the workspace, so its blocks can be long; the lane
     // sums of the gradient are then added up once per 1024 rows.
     private const int FusedBlockRows = 1024;
@@ -148,7 +154,7 @@ internal sealed class NetworkPlan
     private static int ChooseBlockRows(NetworkSpec spec, int maxWidth)
     {
         int perRow = spec.Layers.Skip(1).Zip(spec.Activations, (width, activation) => width * (activation == Activation.Identity ? 1 : 2)).Sum() + (2 * maxWidth);
-        int blockRows = Math.Max(1, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
+        int blockRows = Math.Max(MinBlockRows, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
         return blockRows >= KernelGeometry.RowGroup ? blockRows - (blockRows % KernelGeometry.RowGroup)
             : blockRows >= KernelGeometry.SmallRowGroup ? blockRows - (blockRows % KernelGeometry.SmallRowGroup)
             : blockRows;
