@@ -323,7 +323,10 @@ internal static class FusedPassEmitter
 
                 for (int j = 0; j < layer.FanOut; j++)
                 {
-                    writer.WriteLine($"g[W{layer.Index}Offset + {(k * layer.FanOut) + j}] += {input} * {DZAt(plan, layer, j)};");
+                    string index = $"g[W{layer.Index}Offset + {(k * layer.FanOut) + j}]";
+                    writer.WriteLine(plan.FusedInRegisters
+                        ? $"{index} = {LaneMath}.MultiplyAdd({input}, {DZAt(plan, layer, j)}, {index});"
+                        : $"{index} += {input} * {DZAt(plan, layer, j)};");
                 }
 
                 if (!local)

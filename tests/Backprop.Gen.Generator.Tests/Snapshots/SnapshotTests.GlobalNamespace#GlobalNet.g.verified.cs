@@ -331,10 +331,10 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
                 var dz2_1 = (a2_1 - global::Backprop.Kernels.LaneKernels.Column(y, 2, 1)) * scale;
 
                 // Layer 2: 2 -> 2, Softmax. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
-                g[W2Offset + 0] += a1_0 * dz2_0;
-                g[W2Offset + 1] += a1_0 * dz2_1;
-                g[W2Offset + 2] += a1_1 * dz2_0;
-                g[W2Offset + 3] += a1_1 * dz2_1;
+                g[W2Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_0, dz2_0, g[W2Offset + 0]);
+                g[W2Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_0, dz2_1, g[W2Offset + 1]);
+                g[W2Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_1, dz2_0, g[W2Offset + 2]);
+                g[W2Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_1, dz2_1, g[W2Offset + 3]);
                 g[B2Offset + 0] += dz2_0;
                 g[B2Offset + 1] += dz2_1;
                 var da1_0 = dz2_0 * parameters[W2Offset + 0];
@@ -345,10 +345,10 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
                 var dz1_1 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_1, da1_1);
 
                 // Layer 1: 2 -> 2, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
-                g[W1Offset + 0] += x0 * dz1_0;
-                g[W1Offset + 1] += x0 * dz1_1;
-                g[W1Offset + 2] += x1 * dz1_0;
-                g[W1Offset + 3] += x1 * dz1_1;
+                g[W1Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_0, g[W1Offset + 0]);
+                g[W1Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_1, g[W1Offset + 1]);
+                g[W1Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_0, g[W1Offset + 2]);
+                g[W1Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_1, g[W1Offset + 3]);
                 g[B1Offset + 0] += dz1_0;
                 g[B1Offset + 1] += dz1_1;
             }
@@ -447,10 +447,10 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             var dz2_1 = (a2_1 - y[1]) * outputScale;
 
             // Layer 2: 2 -> 2, Softmax. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
-            g[W2Offset + 0] += a1_0 * dz2_0;
-            g[W2Offset + 1] += a1_0 * dz2_1;
-            g[W2Offset + 2] += a1_1 * dz2_0;
-            g[W2Offset + 3] += a1_1 * dz2_1;
+            g[W2Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_0, dz2_0, g[W2Offset + 0]);
+            g[W2Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_0, dz2_1, g[W2Offset + 1]);
+            g[W2Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_1, dz2_0, g[W2Offset + 2]);
+            g[W2Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_1, dz2_1, g[W2Offset + 3]);
             g[B2Offset + 0] += dz2_0;
             g[B2Offset + 1] += dz2_1;
             var da1_0 = dz2_0 * parameters[W2Offset + 0];
@@ -461,10 +461,10 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             var dz1_1 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_1, da1_1);
 
             // Layer 1: 2 -> 2, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
-            g[W1Offset + 0] += x0 * dz1_0;
-            g[W1Offset + 1] += x0 * dz1_1;
-            g[W1Offset + 2] += x1 * dz1_0;
-            g[W1Offset + 3] += x1 * dz1_1;
+            g[W1Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_0, g[W1Offset + 0]);
+            g[W1Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_1, g[W1Offset + 1]);
+            g[W1Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_0, g[W1Offset + 2]);
+            g[W1Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_1, g[W1Offset + 3]);
             g[B1Offset + 0] += dz1_0;
             g[B1Offset + 1] += dz1_1;
         }

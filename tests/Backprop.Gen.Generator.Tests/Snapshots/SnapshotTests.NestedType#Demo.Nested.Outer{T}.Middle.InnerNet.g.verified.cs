@@ -305,15 +305,15 @@ namespace Demo.Nested
                             var dz1_2 = (z1_2 - global::Backprop.Kernels.LaneKernels.Column(y, 3, 2)) * scale;
 
                             // Layer 1: 3 -> 3, Identity. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
-                            g[W1Offset + 0] += x0 * dz1_0;
-                            g[W1Offset + 1] += x0 * dz1_1;
-                            g[W1Offset + 2] += x0 * dz1_2;
-                            g[W1Offset + 3] += x1 * dz1_0;
-                            g[W1Offset + 4] += x1 * dz1_1;
-                            g[W1Offset + 5] += x1 * dz1_2;
-                            g[W1Offset + 6] += x2 * dz1_0;
-                            g[W1Offset + 7] += x2 * dz1_1;
-                            g[W1Offset + 8] += x2 * dz1_2;
+                            g[W1Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_0, g[W1Offset + 0]);
+                            g[W1Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_1, g[W1Offset + 1]);
+                            g[W1Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_2, g[W1Offset + 2]);
+                            g[W1Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_0, g[W1Offset + 3]);
+                            g[W1Offset + 4] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_1, g[W1Offset + 4]);
+                            g[W1Offset + 5] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_2, g[W1Offset + 5]);
+                            g[W1Offset + 6] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x2, dz1_0, g[W1Offset + 6]);
+                            g[W1Offset + 7] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x2, dz1_1, g[W1Offset + 7]);
+                            g[W1Offset + 8] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x2, dz1_2, g[W1Offset + 8]);
                             g[B1Offset + 0] += dz1_0;
                             g[B1Offset + 1] += dz1_1;
                             g[B1Offset + 2] += dz1_2;
@@ -391,15 +391,15 @@ namespace Demo.Nested
                         var dz1_2 = (z1_2 - y[2]) * outputScale;
 
                         // Layer 1: 3 -> 3, Identity. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
-                        g[W1Offset + 0] += x0 * dz1_0;
-                        g[W1Offset + 1] += x0 * dz1_1;
-                        g[W1Offset + 2] += x0 * dz1_2;
-                        g[W1Offset + 3] += x1 * dz1_0;
-                        g[W1Offset + 4] += x1 * dz1_1;
-                        g[W1Offset + 5] += x1 * dz1_2;
-                        g[W1Offset + 6] += x2 * dz1_0;
-                        g[W1Offset + 7] += x2 * dz1_1;
-                        g[W1Offset + 8] += x2 * dz1_2;
+                        g[W1Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_0, g[W1Offset + 0]);
+                        g[W1Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_1, g[W1Offset + 1]);
+                        g[W1Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_2, g[W1Offset + 2]);
+                        g[W1Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_0, g[W1Offset + 3]);
+                        g[W1Offset + 4] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_1, g[W1Offset + 4]);
+                        g[W1Offset + 5] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_2, g[W1Offset + 5]);
+                        g[W1Offset + 6] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x2, dz1_0, g[W1Offset + 6]);
+                        g[W1Offset + 7] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x2, dz1_1, g[W1Offset + 7]);
+                        g[W1Offset + 8] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x2, dz1_2, g[W1Offset + 8]);
                         g[B1Offset + 0] += dz1_0;
                         g[B1Offset + 1] += dz1_1;
                         g[B1Offset + 2] += dz1_2;

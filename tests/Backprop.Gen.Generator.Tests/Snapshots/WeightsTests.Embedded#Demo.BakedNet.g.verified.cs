@@ -326,9 +326,9 @@ namespace Demo
                     var dz2_0 = global::Backprop.Kernels.LaneMath.SigmoidBackward(a2_0, (a2_0 - global::Backprop.Kernels.LaneKernels.Column(y, 1, 0)) * scale);
 
                     // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
-                    g[W2Offset + 0] += a1_0 * dz2_0;
-                    g[W2Offset + 1] += a1_1 * dz2_0;
-                    g[W2Offset + 2] += a1_2 * dz2_0;
+                    g[W2Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_0, dz2_0, g[W2Offset + 0]);
+                    g[W2Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_1, dz2_0, g[W2Offset + 1]);
+                    g[W2Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_2, dz2_0, g[W2Offset + 2]);
                     g[B2Offset + 0] += dz2_0;
                     var da1_0 = dz2_0 * parameters[W2Offset + 0];
                     var dz1_0 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_0, da1_0);
@@ -338,12 +338,12 @@ namespace Demo
                     var dz1_2 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_2, da1_2);
 
                     // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
-                    g[W1Offset + 0] += x0 * dz1_0;
-                    g[W1Offset + 1] += x0 * dz1_1;
-                    g[W1Offset + 2] += x0 * dz1_2;
-                    g[W1Offset + 3] += x1 * dz1_0;
-                    g[W1Offset + 4] += x1 * dz1_1;
-                    g[W1Offset + 5] += x1 * dz1_2;
+                    g[W1Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_0, g[W1Offset + 0]);
+                    g[W1Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_1, g[W1Offset + 1]);
+                    g[W1Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_2, g[W1Offset + 2]);
+                    g[W1Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_0, g[W1Offset + 3]);
+                    g[W1Offset + 4] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_1, g[W1Offset + 4]);
+                    g[W1Offset + 5] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_2, g[W1Offset + 5]);
                     g[B1Offset + 0] += dz1_0;
                     g[B1Offset + 1] += dz1_1;
                     g[B1Offset + 2] += dz1_2;
@@ -427,9 +427,9 @@ namespace Demo
                 var dz2_0 = global::Backprop.Kernels.LaneMath.SigmoidBackward(a2_0, (a2_0 - y[0]) * outputScale);
 
                 // Layer 2: 3 -> 1, Sigmoid. dW2 += A1^T dZ2, db2 += dZ2, dZ1 = (dZ2 W2^T) (*) g'(Z1).
-                g[W2Offset + 0] += a1_0 * dz2_0;
-                g[W2Offset + 1] += a1_1 * dz2_0;
-                g[W2Offset + 2] += a1_2 * dz2_0;
+                g[W2Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_0, dz2_0, g[W2Offset + 0]);
+                g[W2Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_1, dz2_0, g[W2Offset + 1]);
+                g[W2Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(a1_2, dz2_0, g[W2Offset + 2]);
                 g[B2Offset + 0] += dz2_0;
                 var da1_0 = dz2_0 * parameters[W2Offset + 0];
                 var dz1_0 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_0, da1_0);
@@ -439,12 +439,12 @@ namespace Demo
                 var dz1_2 = global::Backprop.Kernels.LaneMath.TanhBackward(a1_2, da1_2);
 
                 // Layer 1: 2 -> 3, Tanh. dW1 += A0^T dZ1, db1 += dZ1 (no dA0: inputs need no gradient).
-                g[W1Offset + 0] += x0 * dz1_0;
-                g[W1Offset + 1] += x0 * dz1_1;
-                g[W1Offset + 2] += x0 * dz1_2;
-                g[W1Offset + 3] += x1 * dz1_0;
-                g[W1Offset + 4] += x1 * dz1_1;
-                g[W1Offset + 5] += x1 * dz1_2;
+                g[W1Offset + 0] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_0, g[W1Offset + 0]);
+                g[W1Offset + 1] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_1, g[W1Offset + 1]);
+                g[W1Offset + 2] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x0, dz1_2, g[W1Offset + 2]);
+                g[W1Offset + 3] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_0, g[W1Offset + 3]);
+                g[W1Offset + 4] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_1, g[W1Offset + 4]);
+                g[W1Offset + 5] = global::Backprop.Kernels.LaneMath.MultiplyAdd(x1, dz1_2, g[W1Offset + 5]);
                 g[B1Offset + 0] += dz1_0;
                 g[B1Offset + 1] += dz1_1;
                 g[B1Offset + 2] += dz1_2;
