@@ -18,7 +18,7 @@ using Xunit.Abstractions;
 namespace Backprop.Generator.Tests;
 
 /// <summary>
-/// Random architectures (1-6 weight layers, widths 1-64, and a few with a 65-96 wide layer feeding one output; every
+/// Random architectures (1-6 weight layers, widths 1-64, and a few with a 257-320 wide layer feeding one output; every
 /// activation, loss, bias and element type the rules allow) are generated, compiled in memory, loaded and compared
 /// with the independent reference implementation.
 /// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders (a
@@ -41,7 +41,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
     public void Random_architectures_match_the_reference_implementation(int seed)
     {
         var random = new Random(seed);
-        // Widths up to 64 never give a single-output layer of more than 64 weights, so a few networks with a wide last
+        // Widths up to 64 never give a single-output layer of more than 256 weights, so a few networks with a wide last
         // hidden layer are added (drawn from their own generator, so the draws for the others stay as they were).
         var wide = new Random(seed + 1000);
         // Which fused networks get a batch longer than one block: drawn apart too, for the same reason.
@@ -219,10 +219,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
             $"Loss = LossFunction.{Loss}, Bias = {(Bias ? "true" : "false")}, ElementType = typeof({(IsDouble ? "double" : "float")}))] " +
             $"public partial class {Name} {{ }}";
 
-        // n0 -> 65..96 -> 1: the last layer has more than 64 weights and one output, the per-row dot-product form.
+        // n0 -> 257..320 -> 1: the last layer has more weights than a narrow layer is unrolled for (256) and one output,
+        // the per-row dot-product form.
         public static Architecture WideSingleOutput(Random random, string name)
         {
-            int[] layers = { random.Next(1, 17), random.Next(65, 97), 1 };
+            int[] layers = { random.Next(1, 17), random.Next(257, 321), 1 };
             LossFunction loss = random.Next(2) == 0 ? LossFunction.MeanSquaredError : LossFunction.BinaryCrossEntropy;
             Activation output = loss == LossFunction.BinaryCrossEntropy ? Activation.Sigmoid : Hidden[random.Next(Hidden.Length)];
             Activation[] activations = { Hidden[random.Next(Hidden.Length)], output };

@@ -15,6 +15,13 @@ internal static class KernelRules
     public const int MaxUnrolledWeights = 64;
 
     /// <summary>
+    /// Layers with fewer outputs than a vector (a classifier's 2-7 classes) stay unrolled up to this many weights: the
+    /// per-row form would make one TensorPrimitives call per input for a handful of values, 424 ns per example for
+    /// 64-32-3 (docs/performance.md).
+    /// </summary>
+    public const int MaxNarrowUnrolledWeights = 256;
+
+    /// <summary>
     /// Float layers with at least this many outputs (one vector) use the register-blocked products, 6 rows x 16 or x 8
     /// columns in registers (WideLayerKernelBenchmark, down to 10 outputs).
     /// </summary>
@@ -103,7 +110,7 @@ internal static class KernelRules
     public static KernelChoice Choose(int index, int fanIn, int fanOut, Activation activation, bool single, int blockRows)
     {
         int weights = fanIn * fanOut;
-        bool unrolled = weights <= MaxUnrolledWeights;
+        bool unrolled = weights <= MaxUnrolledWeights || (fanOut < MinBlockedColumns && weights <= MaxNarrowUnrolledWeights);
         ProductKernel small = single ? ProductKernel.Lanes : ProductKernel.Unrolled;
         ProductKernel rowWise = unrolled ? small : single && fanOut >= MinBlockedColumns ? ProductKernel.Blocked : ProductKernel.PerRow;
 
