@@ -310,12 +310,4 @@ public static partial class LaneMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
-
-    /// <summary><c>a * b + c</c> in each lane with one factor for all lanes (a weight, broadcast).</summary>
-    /// <param name="a">Eight factors.</param>
-    /// <param name="b">The factor of every lane.</param>
-    /// <param name="c">Eight addends.</param>
-    /// <returns>The multiply-add of each lane.</returns>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> MultiplyAdd(Vector256<float> a, float b, Vector256<float> c) => MultiplyAdd(a, Vector256.Create(b), c);
 }

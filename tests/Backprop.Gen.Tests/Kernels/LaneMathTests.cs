@@ -75,6 +75,7 @@ public class LaneMathTests
         Assert.Equal(Vector256.Create(LaneMath.LeakyReluBackward(z, dA)), LaneMath.LeakyReluBackward(vz, vdA));
         Assert.Equal(Vector256.Create(LaneMath.SigmoidBackward(a, dA)), LaneMath.SigmoidBackward(Vector256.Create(a), vdA));
         Assert.Equal(Vector256.Create(LaneMath.TanhBackward(t, dA)), LaneMath.TanhBackward(Vector256.Create(t), vdA));
+        Assert.Equal(Vector256.Create(LaneMath.MultiplyAdd(z, dA, a)), LaneMath.MultiplyAdd(vz, vdA, Vector256.Create(a)));
         Assert.Equal(Vector256.Create(LaneMath.Relu(z)), LaneMath.Relu(vz));
         Assert.Equal(Vector256.Create(LaneMath.LeakyRelu(z)), LaneMath.LeakyRelu(vz));
     }
