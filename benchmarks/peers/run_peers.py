@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Peer comparison for Backprop.Gen: the workloads W1-W5 of issue 4 in PyTorch, NumPy and plain C.
+"""Peer comparison for Backprop.Gen: the workloads W1-W6 in PyTorch, NumPy and plain C.
 
 Run with Debian's interpreter (python3-torch and python3-numpy are Debian packages):
 
@@ -40,7 +40,7 @@ except ImportError:  # the script still runs the NumPy and C peers
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 # ----------------------------------------------------------------------------------------------
-# Workload definitions (issue 4) and FLOP counts
+# Workload definitions and FLOP counts
 # ----------------------------------------------------------------------------------------------
 
 

@@ -27,7 +27,7 @@ public sealed class PyTorchTrajectoryTests
     //
     // Both runs are float32 and start from the same float32 parameters, so they differ only by rounding (summation
     // order, fused vs separate operations, float vs double scalar arithmetic inside the optimizer) which the training
-    // dynamics may amplify over the steps. Bars: loss 1e-5 at steps 1 and 10 and 1e-4 at step 100 (the issue's
+    // dynamics may amplify over the steps. Bars: loss 1e-5 at steps 1 and 10 and 1e-4 at step 100 (the contract's
     // "relative 1e-4 on loss after 100 float steps"); parameters likewise 1e-5 at steps 1 and 10 and 1e-4 at step 100.
     // For scale: replaying the float32 PyTorch runs in float64 PyTorch moves them by at most 1.5e-6 (parameters) and
     // 2.3e-7 (loss) at step 100.

@@ -23,8 +23,6 @@ internal static class FusedPassEmitter
     public static void EmitMembers(SourceWriter writer, NetworkPlan plan)
     {
         LayerPlan output = plan.Output;
-        string logitsParameter = plan.LossUsesLogits ? $", {Span} logits" : string.Empty;
-        string logitsArgument = plan.LossUsesLogits ? ", logits" : string.Empty;
         string blockOutputs = $"buffer.Slice(A{output.Index}Offset, {SumSyntax.Times("rows", output.FanOut)})";
         string blockLogits = $"buffer.Slice(Z{output.Index}Offset, {SumSyntax.Times("rows", output.FanOut)})";
 
@@ -40,7 +38,7 @@ internal static class FusedPassEmitter
         writer.WriteLine($"RunForward(parameters, inputs, rows, {blockOutputs}{(plan.LossUsesLogits ? ", " + blockLogits : string.Empty)});");
         writer.CloseBlock();
         writer.WriteLine();
-        EmitDispatch(writer, plan, backward: false, logitsParameter, logitsArgument);
+        EmitDispatch(writer, plan, backward: false);
         writer.WriteLine();
         writer.WriteLine("// One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left.");
         writer.OpenBlock($"public static double Gradient({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, {Span} buffer, {Span} gradient, float outputScale)");
@@ -48,7 +46,7 @@ internal static class FusedPassEmitter
         writer.WriteLine("return LossSum(buffer, targets, rows);");
         writer.CloseBlock();
         writer.WriteLine();
-        EmitDispatch(writer, plan, backward: true, logitsParameter, logitsArgument);
+        EmitDispatch(writer, plan, backward: true);
         foreach (TileForm form in new[] { TileForm.Lanes, TileForm.Row })
         {
             writer.WriteLine();
@@ -59,8 +57,10 @@ internal static class FusedPassEmitter
     }
 
     // RunForward / RunGradient: whole tiles in lanes, then the rows left over one at a time.
-    private static void EmitDispatch(SourceWriter writer, NetworkPlan plan, bool backward, string logitsParameter, string logitsArgument)
+    private static void EmitDispatch(SourceWriter writer, NetworkPlan plan, bool backward)
     {
+        string logitsParameter = plan.LossUsesLogits ? $", {Span} logits" : string.Empty;
+        string logitsArgument = plan.LossUsesLogits ? ", logits" : string.Empty;
         int inputs = plan.InputSize;
         int outputs = plan.OutputSize;
         string name = backward ? "Gradient" : "Forward";
@@ -102,7 +102,7 @@ internal static class FusedPassEmitter
             if (backward)
             {
                 writer.WriteLine("// d loss / d parameters summed per lane over the tiles, in the layout of the parameters; added up once at the end.");
-                writer.WriteLine($"global::System.Span<global::System.Runtime.Intrinsics.Vector256<float>> g = stackalloc global::System.Runtime.Intrinsics.Vector256<float>[ParameterCount];");
+                writer.WriteLine($"{form.SpanType} g = stackalloc {form.ElementType}[ParameterCount];");
                 writer.WriteLine("g.Clear(); // stackalloc memory is not zeroed under [SkipLocalsInit]");
                 writer.WriteLine($"var scale = {Vector}.Create(outputScale);");
             }

@@ -164,18 +164,9 @@ public static class LaneKernels
             throw new ArgumentException("A span is shorter than the tile.");
         }
 
-        ref float first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile);
         for (int k = 0; k < width; k++)
         {
-            columns[k] = Vector256.Create(
-                Unsafe.Add(ref first, k),
-                Unsafe.Add(ref first, width + k),
-                Unsafe.Add(ref first, (2 * width) + k),
-                Unsafe.Add(ref first, (3 * width) + k),
-                Unsafe.Add(ref first, (4 * width) + k),
-                Unsafe.Add(ref first, (5 * width) + k),
-                Unsafe.Add(ref first, (6 * width) + k),
-                Unsafe.Add(ref first, (7 * width) + k));
+            columns[k] = Column(tile, width, k);
         }
     }
 
@@ -191,14 +182,9 @@ public static class LaneKernels
             throw new ArgumentException("A span is shorter than the tile.");
         }
 
-        ref float first = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile);
         for (int k = 0; k < width; k++)
         {
-            Vector256<float> column = columns[k];
-            for (int i = 0; i < Lanes; i++)
-            {
-                Unsafe.Add(ref first, (i * width) + k) = column.GetElement(i);
-            }
+            SetColumn(tile, width, k, columns[k]);
         }
     }
 
