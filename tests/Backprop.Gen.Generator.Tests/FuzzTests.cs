@@ -18,7 +18,8 @@ using Xunit.Abstractions;
 namespace Backprop.Generator.Tests;
 
 /// <summary>
-/// Random architectures (1-6 weight layers, widths 1-64, and a few with a 257-320 wide layer feeding one output; every
+/// Random architectures (1-6 weight layers, widths 1-64, a few with a 257-320 wide layer feeding one output, and one
+/// float network wide enough for the packed products; every
 /// activation, loss, bias and element type the rules allow) are generated, compiled in memory, loaded and compared
 /// with the independent reference implementation.
 /// Each seed must also have run every kernel form the emitter chooses between, with batches that leave remainders (a
@@ -29,6 +30,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
 {
     private const int NetworksPerCompilation = 60;
     private const int WideSingleOutputNetworks = 2;
+    private const int PackedNetworks = 1;
 
     private static readonly Activation[] Hidden =
         { Activation.Identity, Activation.Sigmoid, Activation.Tanh, Activation.ReLU, Activation.LeakyReLU };
@@ -49,6 +51,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         List<Architecture> architectures = Enumerable.Range(0, NetworksPerCompilation)
             .Select(i => Architecture.Random(random, $"Fuzz{i}"))
             .Concat(Enumerable.Range(0, WideSingleOutputNetworks).Select(i => Architecture.WideSingleOutput(wide, $"FuzzWide{i}")))
+            .Concat(Enumerable.Range(0, PackedNetworks).Select(i => Architecture.Packed(wide, $"FuzzPacked{i}")))
             .ToList();
         // SkipLocalsInit: the generated code must not rely on stackalloc memory starting at zero.
         string source = "using Backprop;\n[module: System.Runtime.CompilerServices.SkipLocalsInit]\nnamespace Fuzz;\n"
@@ -137,9 +140,10 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private static readonly string[] AllPaths =
     {
         "lanes: whole tiles and leftover rows", "blocked: 6-row blocks and leftover rows", "blocked: 8 to 15 columns",
-        "blocked weight gradient", "transposed input gradient", "call per row", "unrolled one-row",
+        "blocked weight gradient", "packed input gradient", "call per row", "unrolled one-row",
         "single-column call per row", "fused in registers: whole tiles and leftover rows",
         "fused in spans: whole tiles and leftover rows", "fused: more than one block",
+        "packed forward and weight gradient",
     };
 
     // The plan of every network the generator emitted, by class name, from the specs its last pipeline step produced.
@@ -189,7 +193,12 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 yield return AllPaths[3];
             }
 
-            if (kernels.InputGradient == ProductKernel.TransposedBlocked)
+            if (kernels.Forward == ProductKernel.Packed && kernels.WeightGradient == ProductKernel.Packed)
+            {
+                yield return AllPaths[11];
+            }
+
+            if (kernels.InputGradient == ProductKernel.Packed)
             {
                 yield return AllPaths[4];
             }
@@ -228,6 +237,15 @@ public sealed class FuzzTests(ITestOutputHelper output)
             Activation output = loss == LossFunction.BinaryCrossEntropy ? Activation.Sigmoid : Hidden[random.Next(Hidden.Length)];
             Activation[] activations = { Hidden[random.Next(Hidden.Length)], output };
             return new Architecture(name, layers, activations, loss, random.Next(4) != 0, random.Next(2) == 0);
+        }
+
+        // n0 -> 513..560 -> 513..560 -> n3, float: the middle layer has the 2^18 weights from which the forward product
+        // and the weight gradient are packed products, with panels, column blocks and inner slices that do not divide it.
+        public static Architecture Packed(Random random, string name)
+        {
+            int[] layers = { random.Next(1, 17), random.Next(513, 561), random.Next(513, 561), random.Next(2, 20) };
+            Activation[] activations = { Hidden[random.Next(Hidden.Length)], Hidden[random.Next(Hidden.Length)], Activation.Softmax };
+            return new Architecture(name, layers, activations, LossFunction.CrossEntropy, random.Next(4) != 0, IsDouble: false);
         }
 
         public static Architecture Random(Random random, string name)

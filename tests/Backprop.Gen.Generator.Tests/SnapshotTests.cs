@@ -33,6 +33,17 @@ public sealed class SnapshotTests
         """);
 
     [Fact]
+    public void Packed() => Verify("""
+        using Backprop;
+
+        namespace Demo;
+
+        /// <summary>A wide layer (1024 x 512 weights): its forward product, weight gradient and the next layer's input gradient packed.</summary>
+        [Network(Layers = new[] { 1024, 512, 10 }, Activations = new[] { Activation.ReLU, Activation.Softmax }, Loss = LossFunction.CrossEntropy)]
+        public partial class WideNet { }
+        """);
+
+    [Fact]
     public void Deep() => Verify("""
         using Backprop;
 

@@ -7,7 +7,8 @@ namespace Backprop.Tests;
 /// <summary>
 /// The register-blocked products against plain double loops, over shapes that hit every block and remainder path
 /// (rows and inner sizes around the 6- and 4-row blocks, inner sizes at the edge of the 256-long slices, columns around
-/// the 8- and 16-column vectors).
+/// the 8- and 16-column vectors); the packed products also around their panels, 512-column blocks and 120-row passes,
+/// with widths and inner sizes of 1000+.
 /// </summary>
 public sealed class DenseKernelTests
 {
@@ -84,29 +85,57 @@ public sealed class DenseKernelTests
     }
 
     [Fact]
-    public void Transpose_moves_every_element()
+    public void Packed_products_match_the_definition_and_the_bits_of_the_products_in_place()
     {
-        foreach (int rows in new[] { 1, 5, 8, 13 })
+        var random = new Random(3);
+        float[] pack = new float[KernelGeometry.PackLength(4096, transposedA: true)];
+        ForEachPackedShape((rows, inner, columns) =>
         {
-            foreach (int columns in Columns)
-            {
-                float[] source = new float[rows * columns];
-                for (int i = 0; i < source.Length; i++)
-                {
-                    source[i] = i;
-                }
+            string shape = $"{rows}x{inner}x{columns}";
+            float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns), d = Fill(random, rows * columns);
 
-                float[] transposed = new float[rows * columns];
-                DenseKernels.Transpose(source, rows, columns, transposed);
-                for (int r = 0; r < rows; r++)
-                {
-                    for (int c = 0; c < columns; c++)
-                    {
-                        Assert.Equal(source[(r * columns) + c], transposed[(c * rows) + r]);
-                    }
-                }
+            // Z += A W: each row is one chain of multiply-adds over the inner dimension in order, whether packed, in place
+            // or alone.
+            float[] initial = Fill(random, rows * columns);
+            float[] z = Guarded(initial);
+            DenseKernels.PackedMultiplyAdd(a, rows, inner, w, columns, z, pack);
+            AssertGuardKept(z, shape);
+            AssertClose(Product(rows, inner, columns, initial, (r, k) => a[(r * inner) + k], (k, j) => w[(k * columns) + j]), z[..^1], inner, "Z " + shape);
+            float[] inPlace = (float[])initial.Clone();
+            DenseKernels.MultiplyAdd(a, rows, inner, w, columns, inPlace);
+            Assert.Equal(inPlace, z[..^1]);
+
+            // dW += A^T dZ: a chain over the rows in order, the same bits as the product in place.
+            float[] gradient = Fill(random, inner * columns);
+            float[] g = Guarded(gradient);
+            DenseKernels.PackedMultiplyAddTransposed(a, rows, inner, d, columns, g, pack);
+            AssertGuardKept(g, shape);
+            AssertClose(Product(inner, rows, columns, gradient, (k, r) => a[(r * inner) + k], (r, j) => d[(r * columns) + j]), g[..^1], rows, "dW " + shape);
+            float[] gInPlace = (float[])gradient.Clone();
+            DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, gInPlace);
+            Assert.Equal(gInPlace, g[..^1]);
+
+            // dA += dZ W^T, with W^T packed as it is copied; every row alone gives the same bits.
+            float[] inputGradient = Fill(random, rows * inner);
+            float[] da = Guarded(inputGradient);
+            DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, da, pack);
+            AssertGuardKept(da, shape);
+            AssertClose(Product(rows, columns, inner, inputGradient, (r, j) => d[(r * columns) + j], (j, k) => w[(k * columns) + j]), da[..^1], columns, "dA " + shape);
+            foreach (int r in new[] { 0, rows / 2, rows - 1 })
+            {
+                float[] single = inputGradient.AsSpan(r * inner, inner).ToArray();
+                DenseKernels.PackedMultiplyAddByTransposed(d.AsSpan(r * columns, columns), 1, columns, w, inner, single, pack);
+                Assert.Equal(da.AsSpan(r * inner, inner).ToArray(), single);
             }
-        }
+        });
+    }
+
+    [Fact]
+    public void Packed_products_refuse_a_pack_too_small()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            DenseKernels.PackedMultiplyAdd(new float[6 * 4], 6, 4, new float[4 * 16], 16, new float[6 * 16], new float[100]));
+        Assert.Equal("pack", error.ParamName);
     }
 
     [Fact]
@@ -114,7 +143,7 @@ public sealed class DenseKernelTests
     {
         Assert.Throws<ArgumentException>(() => DenseKernels.MultiplyAdd(new float[5], 2, 3, new float[6], 2, new float[4]));
         Assert.Throws<ArgumentException>(() => DenseKernels.MultiplyAddTransposed(new float[6], 2, 3, new float[3], 2, new float[6]));
-        Assert.Throws<ArgumentException>(() => DenseKernels.Transpose(new float[6], 2, 3, new float[5]));
+        Assert.Throws<ArgumentException>(() => DenseKernels.PackedMultiplyAddByTransposed(new float[6], 2, 3, new float[6], 2, new float[3], new float[KernelGeometry.PackLength(2, transposedA: false)]));
     }
 
     private static void ForEachShape(Action<int, int, int> test)
@@ -130,6 +159,58 @@ public sealed class DenseKernelTests
             }
         }
     }
+
+    // Rows around the 6- and 4-row blocks and past a pass of 120 rows; inner sizes around the 256-step slices, up to
+    // 1000+; columns around the 16-column panels and the 512-column blocks, up to 1000+. Shapes whose double loops
+    // would take long are left out (each boundary still meets the others in smaller shapes).
+    private static void ForEachPackedShape(Action<int, int, int> test)
+    {
+        foreach (int rows in new[] { 1, 5, 6, 11, 125 })
+        {
+            foreach (int inner in new[] { 1, 9, 256, 257, 1030 })
+            {
+                foreach (int columns in new[] { 1, 8, 17, 33, 512, 529, 1030 })
+                {
+                    if ((long)rows * inner * columns <= 20_000_000)
+                    {
+                        test(rows, inner, columns);
+                    }
+                }
+            }
+        }
+    }
+
+    // C0 + X Y in double, X m x t and Y t x n given element by element.
+    private static double[] Product(int m, int t, int n, float[] initial, Func<int, int, float> x, Func<int, int, float> y)
+    {
+        double[] result = new double[m * n];
+        for (int i = 0; i < m; i++)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double sum = initial[(i * n) + j];
+                for (int k = 0; k < t; k++)
+                {
+                    sum += (double)x(i, k) * y(k, j);
+                }
+
+                result[(i * n) + j] = sum;
+            }
+        }
+
+        return result;
+    }
+
+    // A copy with one guard value past the end, which the product must leave alone.
+    private static float[] Guarded(float[] values)
+    {
+        float[] guarded = new float[values.Length + 1];
+        values.CopyTo(guarded, 0);
+        guarded[^1] = 12345f;
+        return guarded;
+    }
+
+    private static void AssertGuardKept(float[] guarded, string shape) => Assert.True(guarded[^1] == 12345f, $"{shape}: wrote past the end.");
 
     private static float[] Fill(Random random, int length)
     {

@@ -97,15 +97,18 @@ internal static class NetworkEmitter
             writer.WriteLine($"private const int A{layer.Index}Offset = {(layer.Activation == Activation.Identity ? $"Z{layer.Index}Offset" : layer.AOffset.ToString(CultureInfo.InvariantCulture))};");
         }
 
-        writer.WriteLine($"private const int ForwardWorkspaceLength = {plan.ForwardWorkspaceLength};");
-        writer.WriteLine($"private const int {NetworkPlan.DeltaOffsetName(0)} = ForwardWorkspaceLength;");
-        writer.WriteLine($"private const int {NetworkPlan.DeltaOffsetName(1)} = ForwardWorkspaceLength + {plan.BlockRows * plan.MaxWidth};");
-        if (plan.TransposedWeightsLength > 0)
+        string deltas = "ForwardWorkspaceLength";
+        if (plan.PackLength > 0)
         {
-            writer.WriteLine("// Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.");
-            writer.WriteLine($"private const int {NetworkPlan.TransposedWeightsOffsetName} = ForwardWorkspaceLength + {2 * plan.BlockRows * plan.MaxWidth};");
+            writer.WriteLine("// Between the layers' values and the two buffers, room for the packed products' panels (the forward pass's too, when it packs).");
+            writer.WriteLine($"private const int {NetworkPlan.PackOffsetName} = {plan.PackOffset};");
+            writer.WriteLine($"private const int {NetworkPlan.PackLengthName} = {plan.PackLength};");
+            deltas = $"{NetworkPlan.PackOffsetName} + {NetworkPlan.PackLengthName}";
         }
 
+        writer.WriteLine($"private const int ForwardWorkspaceLength = {plan.ForwardWorkspaceLength};");
+        writer.WriteLine($"private const int {NetworkPlan.DeltaOffsetName(0)} = {deltas};");
+        writer.WriteLine($"private const int {NetworkPlan.DeltaOffsetName(1)} = {deltas} + {plan.BlockRows * plan.MaxWidth};");
         writer.WriteLine($"private const int GradientWorkspaceLength = {plan.GradientWorkspaceLength};");
     }
 

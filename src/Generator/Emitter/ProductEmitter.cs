@@ -14,6 +14,9 @@ internal static class ProductEmitter
     private const string Dense = "global::Backprop.Kernels.DenseKernels";
     private const string Rows = "global::Backprop.Kernels.RowKernels";
 
+    // The workspace's room for the packed panels (NetworkPlan.PackOffset).
+    private const string Pack = "buffer.Slice(" + NetworkPlan.PackOffsetName + ", " + NetworkPlan.PackLengthName + ")";
+
     /// <summary>The local that holds the rows a pass runs in lane tiles (<c>LaneKernels.TiledRows</c>).</summary>
     public const string LaneRows = "laneRows";
 
@@ -27,6 +30,12 @@ internal static class ProductEmitter
                 writer.WriteLine("// Every row starts from the bias, then one register-blocked product for the whole block.");
                 writer.WriteLine(bias ? $"{Rows}.BroadcastRows({layer.B}, {layer.Z});" : $"{layer.Z}.Clear();");
                 writer.WriteLine($"{Dense}.MultiplyAdd({input}, rows, {layer.FanIn}, {layer.W}, {n}, {layer.Z});");
+                return;
+
+            case ProductKernel.Packed:
+                writer.WriteLine($"// Every row starts from the bias, then one packed product: W{layer.Index} in 16-column panels, blocked for the caches.");
+                writer.WriteLine(bias ? $"{Rows}.BroadcastRows({layer.B}, {layer.Z});" : $"{layer.Z}.Clear();");
+                writer.WriteLine($"{Dense}.PackedMultiplyAdd({input}, rows, {layer.FanIn}, {layer.W}, {n}, {layer.Z}, {Pack});");
                 return;
 
             case ProductKernel.Lanes:
@@ -71,11 +80,14 @@ internal static class ProductEmitter
     public static void EmitBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
     {
         KernelChoice kernels = layer.Kernels;
-        string? rowInputGradient = kernels.InputGradient == ProductKernel.TransposedBlocked ? null : inputGradient;
+        string? rowInputGradient = kernels.InputGradient == ProductKernel.Packed ? null : inputGradient;
         switch (kernels.WeightGradient)
         {
             case ProductKernel.Blocked:
-                writer.WriteLine($"{Dense}.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W});");
+            case ProductKernel.Packed:
+                writer.WriteLine(kernels.WeightGradient == ProductKernel.Packed
+                    ? $"{Dense}.PackedMultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W}, {Pack});"
+                    : $"{Dense}.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W});");
                 if (bias)
                 {
                     writer.WriteLine($"{Rows}.AddColumnSums({layer.DZ}, g{layer.B});");
@@ -108,16 +120,13 @@ internal static class ProductEmitter
                 throw new InvalidOperationException($"No weight gradient form {kernels.WeightGradient}.");
         }
 
-        if (kernels.InputGradient == ProductKernel.TransposedBlocked)
+        if (kernels.InputGradient == ProductKernel.Packed)
         {
-            // The transpose reads W once per block: little beside the product when the block holds many rows.
-            int n = layer.FanOut;
+            // The packing copies W once per block: little beside the product when the block holds many rows.
             writer.WriteLine();
-            writer.WriteLine($"// dA{layer.Index - 1} = dZ{layer.Index} W{layer.Index}^T as one blocked product, against W{layer.Index} transposed into the workspace.");
-            writer.WriteLine($"var {layer.W}t = buffer.Slice({NetworkPlan.TransposedWeightsOffsetName}, {layer.WeightCount});");
-            writer.WriteLine($"{Dense}.Transpose({layer.W}, {layer.FanIn}, {n}, {layer.W}t);");
+            writer.WriteLine($"// dA{layer.Index - 1} = dZ{layer.Index} W{layer.Index}^T as one packed product, W{layer.Index}^T packed into panels as it is copied.");
             writer.WriteLine($"{inputGradient}.Clear();");
-            writer.WriteLine($"{Dense}.MultiplyAdd({layer.DZ}, rows, {n}, {layer.W}t, {layer.FanIn}, {inputGradient});");
+            writer.WriteLine($"{Dense}.PackedMultiplyAddByTransposed({layer.DZ}, rows, {layer.FanOut}, {layer.W}, {layer.FanIn}, {inputGradient}, {Pack});");
         }
     }
 

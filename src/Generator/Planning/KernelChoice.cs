@@ -21,8 +21,12 @@ internal enum ProductKernel
     /// <summary>One register-blocked product over the block's rows (<c>DenseKernels</c>).</summary>
     Blocked,
 
-    /// <summary>The input gradient <c>dZ W^T</c> as the blocked product against W transposed into the workspace.</summary>
-    TransposedBlocked,
+    /// <summary>
+    /// The packed product (<c>DenseKernels.Packed*</c>): the blocked product over panels of B packed into the workspace,
+    /// blocked over the inner dimension and the columns as well as the rows, so that wide layers keep their speed; for
+    /// the input gradient <c>dZ W^T</c>, the packing transposes W.
+    /// </summary>
+    Packed,
 
     /// <summary>
     /// Part of the network's fused kernel: a tile of eight rows, one per vector lane, goes through every layer in registers

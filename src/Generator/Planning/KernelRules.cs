@@ -28,14 +28,24 @@ internal static class KernelRules
     public const int MinBlockedColumns = 8;
 
     /// <summary>
-    /// W is transposed once per block for the blocked input gradient, about as costly as 16 rows of the product (a strided
-    /// copy against vectorized multiply-adds), so only networks whose blocks hold at least this many rows transpose
-    /// (InputGradientKernelBenchmark).
+    /// The input gradient <c>dZ W^T</c> packs W^T once per block, a copy of W, so only networks whose blocks hold at least
+    /// this many rows pack it; smaller blocks take a dot product per input per row (InputGradientKernelBenchmark).
     /// </summary>
-    public const int MinTransposingBlockRows = 32;
+    public const int MinPackingBlockRows = 32;
 
-    /// <summary>The largest W transposed into the workspace: 4 MB of float values, to bound the workspace.</summary>
-    public const int MaxTransposedWeights = 1 << 20;
+    /// <summary>
+    /// Float layers with at least this many weights (1 MB) compute <c>Z = A W</c> and <c>dW = A^T dZ</c> as packed products:
+    /// read in place, a wide W or A steps through memory a whole row at a time and loses the L1 cache (59 % of the FMA
+    /// limit at 2048 x 2048 against 90 % packed); below it the copy costs more than it saves (PackedProductBenchmark).
+    /// </summary>
+    public const int MinPackedWeights = 1 << 18;
+
+    /// <summary>Whether a layer's forward product and weight gradient are packed products (<see cref="MinPackedWeights"/>).</summary>
+    /// <param name="fanIn">The layer's inputs.</param>
+    /// <param name="fanOut">The layer's outputs.</param>
+    /// <param name="single">Whether the network is float.</param>
+    public static bool Packs(int fanIn, int fanOut, bool single) =>
+        single && fanOut >= MinBlockedColumns && (long)fanIn * fanOut >= MinPackedWeights;
 
     /// <summary>
     /// Float networks whose every width, the inputs' included, is at most this run as one fused kernel: each of a tile's
@@ -113,19 +123,20 @@ internal static class KernelRules
         bool unrolled = weights <= MaxUnrolledWeights || (fanOut < MinBlockedColumns && weights <= MaxNarrowUnrolledWeights);
         ProductKernel small = single ? ProductKernel.Lanes : ProductKernel.Unrolled;
         ProductKernel rowWise = unrolled ? small : single && fanOut >= MinBlockedColumns ? ProductKernel.Blocked : ProductKernel.PerRow;
+        ProductKernel wide = !unrolled && Packs(fanIn, fanOut, single) ? ProductKernel.Packed : rowWise;
 
-        // dA = dZ W^T is a product with fanIn columns: blocked against W^T when those columns fill a vector and the
-        // blocks are large enough to pay for the transpose; otherwise a dot product per input per row, beside dW.
-        bool transposes = single && !unrolled && index > 1 && fanOut > 1 && fanIn >= MinBlockedColumns &&
-            weights <= MaxTransposedWeights && blockRows >= MinTransposingBlockRows;
+        // dA = dZ W^T is a product with fanIn columns: packed against W^T when those columns fill a vector and the
+        // blocks are large enough to pay for the packing; otherwise a dot product per input per row, beside dW.
+        bool packsTranspose = single && !unrolled && index > 1 && fanOut > 1 && fanIn >= MinBlockedColumns &&
+            blockRows >= MinPackingBlockRows;
         ProductKernel inputGradient = index == 1 ? ProductKernel.None
-            : transposes ? ProductKernel.TransposedBlocked
+            : packsTranspose ? ProductKernel.Packed
             : rowWise == ProductKernel.Blocked ? ProductKernel.PerRow
             : rowWise;
 
         return new KernelChoice(
-            Forward: rowWise,
-            WeightGradient: rowWise,
+            Forward: wide,
+            WeightGradient: wide,
             InputGradient: inputGradient,
             Activation: activation == Activation.Identity ? ActivationKernel.None : ActivationKernel.CallPerBlock);
     }

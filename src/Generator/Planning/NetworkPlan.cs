@@ -24,6 +24,11 @@ internal sealed class NetworkPlan
     // 2.4 MB for W6.
     private const int MinBlockRows = 48;
 
+    // A network with packed products (KernelRules.Packs) copies each wide W once per block, so its blocks take a whole
+    // minibatch of up to this many rows: W6's 256-row gradient is one block, its three 16 MB copies then 5 % of the step
+    // against 30 % in 48-row blocks (WideNetworkBenchmark). The workspace stays bounded: 14 MB for W6.
+    private const int PackedBlockRows = 288;
+
     // A fused network keeps only its outputs (and logits) per row in the workspace, so its blocks can be long; the lane
     // sums of the gradient are then added up once per 1024 rows.
     private const int FusedBlockRows = 1024;
@@ -35,7 +40,8 @@ internal sealed class NetworkPlan
         int weightLayers = sizes.Length - 1;
         MaxWidth = spec.Layers.Skip(1).Max();
         Fused = KernelRules.Fuses(sizes, spec.Activations.AsSpan(), spec.Loss, spec.ElementType == ElementKind.Single);
-        BlockRows = Fused ? FusedBlockRows : ChooseBlockRows(spec, MaxWidth);
+        bool packs = Enumerable.Range(1, weightLayers).Any(l => KernelRules.Packs(spec.Layers[l - 1], spec.Layers[l], spec.ElementType == ElementKind.Single));
+        BlockRows = Fused ? FusedBlockRows : ChooseBlockRows(spec, MaxWidth, packs);
         FusedInRegisters = Fused && spec.Layers.Skip(1).Sum() <= KernelRules.MaxRegisterUnits;
 
         var layers = new List<LayerPlan>();
@@ -75,12 +81,11 @@ internal sealed class NetworkPlan
 
         Layers = layers;
         ParameterCount = (int)ParameterLayout.ParameterCount(sizes, spec.Bias);
-        ForwardWorkspaceLength = workspace;
-        TransposedWeightsLength = layers.Where(layer => layer.Kernels.InputGradient == ProductKernel.TransposedBlocked)
-            .Select(layer => layer.WeightCount)
-            .DefaultIfEmpty(0)
-            .Max();
-        GradientWorkspaceLength = Fused ? workspace : workspace + (2 * BlockRows * MaxWidth) + TransposedWeightsLength;
+        PackOffset = workspace;
+        PackLength = layers.SelectMany(PackLengths).DefaultIfEmpty(0).Max();
+        ForwardPacks = layers.Any(layer => layer.Kernels.Forward == ProductKernel.Packed);
+        ForwardWorkspaceLength = workspace + (ForwardPacks ? PackLength : 0);
+        GradientWorkspaceLength = Fused ? workspace : workspace + PackLength + (2 * BlockRows * MaxWidth);
         ForwardFlops = ParameterLayout.ForwardFlops(sizes);
         TrainingFlops = ParameterLayout.TrainingFlops(sizes);
     }
@@ -122,11 +127,17 @@ internal sealed class NetworkPlan
 
     public int GradientWorkspaceLength { get; }
 
+    /// <summary>Where the room for the packed products' panels starts: right after every layer's Z and A.</summary>
+    public int PackOffset { get; }
+
     /// <summary>
-    /// Room after the two gradient buffers for one layer's <c>W^T</c>, for the layers whose input gradient is
-    /// <see cref="ProductKernel.TransposedBlocked"/>; 0 when no layer's is.
+    /// Room for the packed panels of the largest <see cref="ProductKernel.Packed"/> product (<c>KernelGeometry.PackLength</c>);
+    /// 0 when no product is packed. The two gradient buffers follow it.
     /// </summary>
-    public int TransposedWeightsLength { get; }
+    public int PackLength { get; }
+
+    /// <summary>Whether a forward product is packed, so that the forward pass's workspace includes the pack.</summary>
+    public bool ForwardPacks { get; }
 
     /// <summary>Forward FLOPs per example (<see cref="ParameterLayout.ForwardFlops"/>).</summary>
     public long ForwardFlops { get; }
@@ -143,18 +154,39 @@ internal sealed class NetworkPlan
     /// <summary>The shape as text: <c>8 -> 4 (ReLU) -> 1 (Sigmoid)</c>.</summary>
     public string DescribeShape() => ParameterLayout.DescribeShape(Spec.Layers.AsSpan(), Spec.Activations.AsSpan());
 
-    public const string TransposedWeightsOffsetName = "TransposedWeightsOffset";
+    public const string PackOffsetName = "PackOffset";
+
+    public const string PackLengthName = "PackLength";
 
     public static string DeltaOffsetName(int buffer) => "GradientBuffer" + buffer + "Offset";
 
     private static bool UsesLogits(LossFunction loss) => loss != LossFunction.MeanSquaredError;
 
+    // The pack each of a layer's packed products needs: Z and dW have fanOut columns (dW packs A^T too), dA fanIn.
+    private static IEnumerable<int> PackLengths(LayerPlan layer)
+    {
+        if (layer.Kernels.Forward == ProductKernel.Packed)
+        {
+            yield return KernelGeometry.PackLength(layer.FanOut, transposedA: false);
+        }
+
+        if (layer.Kernels.WeightGradient == ProductKernel.Packed)
+        {
+            yield return KernelGeometry.PackLength(layer.FanOut, transposedA: true);
+        }
+
+        if (layer.Kernels.InputGradient == ProductKernel.Packed)
+        {
+            yield return KernelGeometry.PackLength(layer.FanIn, transposedA: false);
+        }
+    }
+
     // As many rows as fit the budget with every layer's Z and A and the two gradient buffers, rounded down to whole
     // groups of rows for the kernels, which run rows left over one at a time (KernelGeometry).
-    private static int ChooseBlockRows(NetworkSpec spec, int maxWidth)
+    private static int ChooseBlockRows(NetworkSpec spec, int maxWidth, bool packs)
     {
         int perRow = spec.Layers.Skip(1).Zip(spec.Activations, (width, activation) => width * (activation == Activation.Identity ? 1 : 2)).Sum() + (2 * maxWidth);
-        int blockRows = Math.Max(MinBlockRows, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
+        int blockRows = Math.Max(packs ? PackedBlockRows : MinBlockRows, Math.Min(MaxBlockRows, WorkspaceBudgetElements / perRow));
         return blockRows >= KernelGeometry.RowGroup ? blockRows - (blockRows % KernelGeometry.RowGroup)
             : blockRows >= KernelGeometry.SmallRowGroup ? blockRows - (blockRows % KernelGeometry.SmallRowGroup)
             : blockRows;

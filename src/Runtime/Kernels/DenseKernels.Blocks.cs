@@ -8,7 +8,8 @@ namespace Backprop.Kernels;
 // The register blocks and the one-row remainder shared by MultiplyAdd (Z += A W) and MultiplyAddTransposed
 // (G += A^T D). Each adds to a block of C the products of a strip of A and a panel of B:
 // C[i, j] += A(i, t) B[t, j] for t = 0 .. count - 1 in order, one fused multiply-add per term, where
-// - c points at the block's first element of C and b at B[0, j0], both row-major with `columns` columns;
+// - c points at the block's first element of C and b at B[0, j0], rows cStride and bStride apart (B is W or D in
+//   place, or a panel packed 16 values to a row by the packed products);
 // - A(i, t) = a[i * aRow + t * aStep]: MultiplyAdd passes rows of A (aRow = inner, aStep = 1, t over the inner
 //   dimension), MultiplyAddTransposed columns of A (aRow = 1, aStep = inner, t over the batch's rows).
 // The two products differ only in those two strides, so they share the code; the inlined blocks see
@@ -19,14 +20,14 @@ public static partial class DenseKernels
 {
     // 6 rows x 16 columns: 12 accumulators in registers, one broadcast per row and two loads of B per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
         ref float c0 = ref c;
-        ref float c1 = ref Unsafe.Add(ref c0, columns);
-        ref float c2 = ref Unsafe.Add(ref c1, columns);
-        ref float c3 = ref Unsafe.Add(ref c2, columns);
-        ref float c4 = ref Unsafe.Add(ref c3, columns);
-        ref float c5 = ref Unsafe.Add(ref c4, columns);
+        ref float c1 = ref Unsafe.Add(ref c0, cStride);
+        ref float c2 = ref Unsafe.Add(ref c1, cStride);
+        ref float c3 = ref Unsafe.Add(ref c2, cStride);
+        ref float c4 = ref Unsafe.Add(ref c3, cStride);
+        ref float c5 = ref Unsafe.Add(ref c4, cStride);
         Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
         Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
         Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
@@ -57,7 +58,7 @@ public static partial class DenseKernels
             s50 = Fma.MultiplyAdd(x, b0, s50);
             s51 = Fma.MultiplyAdd(x, b1, s51);
             at = ref Unsafe.Add(ref at, aStep);
-            bt = ref Unsafe.Add(ref bt, columns);
+            bt = ref Unsafe.Add(ref bt, bStride);
         }
 
         s00.StoreUnsafe(ref c0);
@@ -75,12 +76,11 @@ public static partial class DenseKernels
     }
 
     // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
-    private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
-        nint rowStride = columns;
-        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, rowStride));
-        Vector256<float> s2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 2 * rowStride)), s3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 3 * rowStride));
-        Vector256<float> s4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 4 * rowStride)), s5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 5 * rowStride));
+        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, cStride));
+        Vector256<float> s2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 2 * cStride)), s3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 3 * cStride));
+        Vector256<float> s4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 4 * cStride)), s5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 5 * cStride));
         ref float at = ref a;
         ref float bt = ref b;
         for (int t = 0; t < count; t++)
@@ -93,25 +93,25 @@ public static partial class DenseKernels
             s4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 4 * aRow)), b0, s4);
             s5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 5 * aRow)), b0, s5);
             at = ref Unsafe.Add(ref at, aStep);
-            bt = ref Unsafe.Add(ref bt, columns);
+            bt = ref Unsafe.Add(ref bt, bStride);
         }
 
         s0.StoreUnsafe(ref c);
-        s1.StoreUnsafe(ref Unsafe.Add(ref c, rowStride));
-        s2.StoreUnsafe(ref Unsafe.Add(ref c, 2 * rowStride));
-        s3.StoreUnsafe(ref Unsafe.Add(ref c, 3 * rowStride));
-        s4.StoreUnsafe(ref Unsafe.Add(ref c, 4 * rowStride));
-        s5.StoreUnsafe(ref Unsafe.Add(ref c, 5 * rowStride));
+        s1.StoreUnsafe(ref Unsafe.Add(ref c, cStride));
+        s2.StoreUnsafe(ref Unsafe.Add(ref c, 2 * cStride));
+        s3.StoreUnsafe(ref Unsafe.Add(ref c, 3 * cStride));
+        s4.StoreUnsafe(ref Unsafe.Add(ref c, 4 * cStride));
+        s5.StoreUnsafe(ref Unsafe.Add(ref c, 5 * cStride));
     }
 
     // 4 rows x 16 columns, for 4 or 5 rows left over: 8 accumulators, one broadcast per row, two loads of B per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, int columns, ref float c)
+    private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
         ref float c0 = ref c;
-        ref float c1 = ref Unsafe.Add(ref c0, columns);
-        ref float c2 = ref Unsafe.Add(ref c1, columns);
-        ref float c3 = ref Unsafe.Add(ref c2, columns);
+        ref float c1 = ref Unsafe.Add(ref c0, cStride);
+        ref float c2 = ref Unsafe.Add(ref c1, cStride);
+        ref float c3 = ref Unsafe.Add(ref c2, cStride);
         Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
         Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
         Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
@@ -134,7 +134,7 @@ public static partial class DenseKernels
             s30 = Fma.MultiplyAdd(x, b0, s30);
             s31 = Fma.MultiplyAdd(x, b1, s31);
             at = ref Unsafe.Add(ref at, aStep);
-            bt = ref Unsafe.Add(ref bt, columns);
+            bt = ref Unsafe.Add(ref bt, bStride);
         }
 
         s00.StoreUnsafe(ref c0);
@@ -145,6 +145,25 @@ public static partial class DenseKernels
         s21.StoreUnsafe(ref c2, 8);
         s30.StoreUnsafe(ref c3);
         s31.StoreUnsafe(ref c3, 8);
+    }
+
+    // 1 row x 16 columns, for the rows the 6- and 4-row blocks leave: two accumulators, the same terms in the same order.
+    private static void Block1x16(ref float a, nint aStep, int count, ref float b, ref float c)
+    {
+        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref c, 8);
+        ref float at = ref a;
+        ref float bt = ref b;
+        for (int t = 0; t < count; t++)
+        {
+            Vector256<float> x = Vector256.Create(at);
+            s0 = Fma.MultiplyAdd(x, Vector256.LoadUnsafe(ref bt), s0);
+            s1 = Fma.MultiplyAdd(x, Vector256.LoadUnsafe(ref bt, 8), s1);
+            at = ref Unsafe.Add(ref at, aStep);
+            bt = ref Unsafe.Add(ref bt, KernelGeometry.PanelColumns);
+        }
+
+        s0.StoreUnsafe(ref c);
+        s1.StoreUnsafe(ref c, 8);
     }
 
     // One row of C (cRow at its first element) from column j on: 8 columns at a time, then one at a time, with the same

@@ -63,12 +63,12 @@ public static partial class DenseKernels
                 ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0));
+                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0), columns);
                 }
 
                 if (fourRowEnd > sixRowEnd)
                 {
-                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (sixRowEnd * columns) + j0));
+                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (sixRowEnd * columns) + j0), columns);
                 }
             }
 
@@ -78,7 +78,7 @@ public static partial class DenseKernels
                 ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0));
+                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0), columns);
                 }
 
                 sixRowTail += 8;

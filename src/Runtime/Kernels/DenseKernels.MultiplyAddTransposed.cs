@@ -50,12 +50,12 @@ public static partial class DenseKernels
             int j0 = 0;
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
-                Block6x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
+                Block6x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
             }
 
             if (j0 + 8 <= columns)
             {
-                Block6x8(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
+                Block6x8(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
                 j0 += 8;
             }
 
@@ -72,7 +72,7 @@ public static partial class DenseKernels
             int j0 = 0;
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
-                Block4x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0));
+                Block4x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
             }
 
             for (int k = k0; k < k0 + RowBlock; k++)

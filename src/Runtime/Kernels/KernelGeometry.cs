@@ -20,4 +20,33 @@ internal static class KernelGeometry
 
     /// <summary>The row group of blocks too small for <see cref="RowGroup"/>: the product's narrower 4-row block.</summary>
     public const int SmallRowGroup = 4;
+
+    /// <summary>Columns of a packed panel of B in the packed products: the register block's 16 columns.</summary>
+    public const int PanelColumns = 16;
+
+    /// <summary>
+    /// A slice of the inner dimension in the packed products: a panel of B over it is 16 KB, half of a 32 KB L1 data
+    /// cache, and every output's sum still runs over the inner dimension in order, slice after slice.
+    /// </summary>
+    public const int PackedInner = 256;
+
+    /// <summary>The most columns of B packed at once: 512 columns of a slice are 512 KB, within a core's L2 cache.</summary>
+    public const int PackedColumns = 512;
+
+    /// <summary>The rows of C per pass over a packed block of B: 120 rows of A's slice are 120 KB, in L2 beside it.</summary>
+    public const int PackedRows = 120;
+
+    /// <summary>
+    /// The floats a packed product with <paramref name="columns"/> columns needs: a block of B packed
+    /// (<see cref="PackedBLength"/>), then, for <c>A^T B</c>, a block of A^T packed (<see cref="PackedRows"/> x
+    /// <see cref="PackedInner"/>).
+    /// </summary>
+    /// <param name="columns">The columns of the product's result.</param>
+    /// <param name="transposedA">Whether the product is <c>A^T B</c> (a weight gradient), which packs A^T too.</param>
+    public static int PackLength(int columns, bool transposedA) => PackedBLength(columns) + (transposedA ? PackedRows * PackedInner : 0);
+
+    /// <summary>The floats of a packed block of B: <see cref="PackedInner"/> steps of whole 16-column panels, up to <see cref="PackedColumns"/>.</summary>
+    /// <param name="columns">The columns of the product's result.</param>
+    public static int PackedBLength(int columns) =>
+        PackedInner * System.Math.Min(PackedColumns, (columns + PanelColumns - 1) / PanelColumns * PanelColumns);
 }

@@ -99,15 +99,32 @@ public static class LaneKernels
             return;
         }
 
-        ref float first = ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile), column);
+        Transpose8x8(ref Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(tile), column), (nuint)width, out c0, out c1, out c2, out c3, out c4, out c5, out c6, out c7);
+    }
+
+    // Eight rows of eight values from first on, rows stride apart, as eight vectors: value i of row r in lane r of
+    // vector i. Columns8 reads a tile with it, and the packed products pack W^T with it (DenseKernels.Pack.cs).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Transpose8x8(
+        ref float first,
+        nuint stride,
+        out Vector256<float> c0,
+        out Vector256<float> c1,
+        out Vector256<float> c2,
+        out Vector256<float> c3,
+        out Vector256<float> c4,
+        out Vector256<float> c5,
+        out Vector256<float> c6,
+        out Vector256<float> c7)
+    {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref first);
-        Vector256<float> r1 = Vector256.LoadUnsafe(ref first, (nuint)width);
-        Vector256<float> r2 = Vector256.LoadUnsafe(ref first, (nuint)(2 * width));
-        Vector256<float> r3 = Vector256.LoadUnsafe(ref first, (nuint)(3 * width));
-        Vector256<float> r4 = Vector256.LoadUnsafe(ref first, (nuint)(4 * width));
-        Vector256<float> r5 = Vector256.LoadUnsafe(ref first, (nuint)(5 * width));
-        Vector256<float> r6 = Vector256.LoadUnsafe(ref first, (nuint)(6 * width));
-        Vector256<float> r7 = Vector256.LoadUnsafe(ref first, (nuint)(7 * width));
+        Vector256<float> r1 = Vector256.LoadUnsafe(ref first, stride);
+        Vector256<float> r2 = Vector256.LoadUnsafe(ref first, 2 * stride);
+        Vector256<float> r3 = Vector256.LoadUnsafe(ref first, 3 * stride);
+        Vector256<float> r4 = Vector256.LoadUnsafe(ref first, 4 * stride);
+        Vector256<float> r5 = Vector256.LoadUnsafe(ref first, 5 * stride);
+        Vector256<float> r6 = Vector256.LoadUnsafe(ref first, 6 * stride);
+        Vector256<float> r7 = Vector256.LoadUnsafe(ref first, 7 * stride);
 
         // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves exchanged.
         Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);

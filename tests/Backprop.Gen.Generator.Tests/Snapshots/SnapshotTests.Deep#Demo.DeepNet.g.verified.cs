@@ -44,12 +44,13 @@ namespace Demo
         private const int A4Offset = 36480;
         private const int Z5Offset = 38400;
         private const int A5Offset = Z5Offset;
+        // Between the layers' values and the two buffers, room for the packed products' panels (the forward pass's too, when it packs).
+        private const int PackOffset = 39120;
+        private const int PackLength = 8192;
         private const int ForwardWorkspaceLength = 39120;
-        private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 7680;
-        // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
-        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 15360;
-        private const int GradientWorkspaceLength = 55248;
+        private const int GradientBuffer0Offset = PackOffset + PackLength;
+        private const int GradientBuffer1Offset = PackOffset + PackLength + 7680;
+        private const int GradientWorkspaceLength = 62672;
 
         /// <summary>The declared layer sizes: [16, 32, 24, 16, 8, 3].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 16, 32, 24, 16, 8, 3 };
@@ -431,11 +432,9 @@ namespace Demo
                 global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz4, gb4);
 
-                // dA3 = dZ4 W4^T as one blocked product, against W4 transposed into the workspace.
-                var w4t = buffer.Slice(TransposedWeightsOffset, 128);
-                global::Backprop.Kernels.DenseKernels.Transpose(w4, 16, 8, w4t);
+                // dA3 = dZ4 W4^T as one packed product, W4^T packed into panels as it is copied.
                 dz3.Clear();
-                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz4, rows, 8, w4t, 16, dz3);
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz4, rows, 8, w4, 16, dz3, buffer.Slice(PackOffset, PackLength));
 
                 // dZ3 = dA3 (*) (1 - A3^2), in place.
                 global::Backprop.Kernels.ActivationKernels.TanhBackward(a3, dz3, dz3);
@@ -449,11 +448,9 @@ namespace Demo
                 global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz3, gb3);
 
-                // dA2 = dZ3 W3^T as one blocked product, against W3 transposed into the workspace.
-                var w3t = buffer.Slice(TransposedWeightsOffset, 384);
-                global::Backprop.Kernels.DenseKernels.Transpose(w3, 24, 16, w3t);
+                // dA2 = dZ3 W3^T as one packed product, W3^T packed into panels as it is copied.
                 dz2.Clear();
-                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz3, rows, 16, w3t, 24, dz2);
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz3, rows, 16, w3, 24, dz2, buffer.Slice(PackOffset, PackLength));
 
                 // dZ2 = dA2 (*) (Z2 > 0 ? 1 : 0.01), in place.
                 global::Backprop.Kernels.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
@@ -467,11 +464,9 @@ namespace Demo
                 global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2);
 
-                // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
-                var w2t = buffer.Slice(TransposedWeightsOffset, 768);
-                global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 24, w2t);
+                // dA1 = dZ2 W2^T as one packed product, W2^T packed into panels as it is copied.
                 dz1.Clear();
-                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 24, w2t, 32, dz1);
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz2, rows, 24, w2, 32, dz1, buffer.Slice(PackOffset, PackLength));
 
                 // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
                 global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);

@@ -32,12 +32,13 @@ namespace Demo.Classifiers
         private const int A1Offset = 7680;
         private const int Z2Offset = 15360;
         private const int A2Offset = 17760;
+        // Between the layers' values and the two buffers, room for the packed products' panels (the forward pass's too, when it packs).
+        private const int PackOffset = 20160;
+        private const int PackLength = 8192;
         private const int ForwardWorkspaceLength = 20160;
-        private const int GradientBuffer0Offset = ForwardWorkspaceLength;
-        private const int GradientBuffer1Offset = ForwardWorkspaceLength + 7680;
-        // Then room for one layer's W^T, so that dA = dZ W^T runs through the blocked product.
-        private const int TransposedWeightsOffset = ForwardWorkspaceLength + 15360;
-        private const int GradientWorkspaceLength = 35840;
+        private const int GradientBuffer0Offset = PackOffset + PackLength;
+        private const int GradientBuffer1Offset = PackOffset + PackLength + 7680;
+        private const int GradientWorkspaceLength = 43712;
 
         /// <summary>The declared layer sizes: [64, 32, 10].</summary>
         public static global::System.ReadOnlySpan<int> LayerSizes => new int[] { 64, 32, 10 };
@@ -239,11 +240,9 @@ namespace Demo.Classifiers
                 global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2);
 
-                // dA1 = dZ2 W2^T as one blocked product, against W2 transposed into the workspace.
-                var w2t = buffer.Slice(TransposedWeightsOffset, 320);
-                global::Backprop.Kernels.DenseKernels.Transpose(w2, 32, 10, w2t);
+                // dA1 = dZ2 W2^T as one packed product, W2^T packed into panels as it is copied.
                 dz1.Clear();
-                global::Backprop.Kernels.DenseKernels.MultiplyAdd(dz2, rows, 10, w2t, 32, dz1);
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz2, rows, 10, w2, 32, dz1, buffer.Slice(PackOffset, PackLength));
 
                 // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
                 global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);
