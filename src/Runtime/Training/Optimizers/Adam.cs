@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace Backprop;
 
@@ -66,7 +67,31 @@ public class Adam : Optimizer
 
         Span<float> m = _firstMoment;
         Span<float> v = _secondMoment;
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // The same operations as below, a vector at a time (see Sgd); square root and division are exact either way.
+            var vb1 = new Vector<float>(beta1);
+            var vb2 = new Vector<float>(beta2);
+            var v1 = new Vector<float>(oneMinusBeta1);
+            var v2 = new Vector<float>(oneMinusBeta2);
+            var c2 = new Vector<float>(correction2Sqrt);
+            var epsilon = new Vector<float>(_epsilon);
+            var stepSize = new Vector<float>(negativeStepSize);
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> g = new(gradient.Slice(i));
+                Vector<float> mi = (new Vector<float>(m.Slice(i)) * vb1) + (v1 * g);
+                Vector<float> vi = (new Vector<float>(v.Slice(i)) * vb2) + (v2 * g * g);
+                mi.CopyTo(m.Slice(i));
+                vi.CopyTo(v.Slice(i));
+                Vector<float> denominator = (Vector.SquareRoot(vi) / c2) + epsilon;
+                Vector<float> p = new(parameters.Slice(i));
+                (p + (stepSize * mi / denominator)).CopyTo(parameters.Slice(i));
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             float g = gradient[i];
             m[i] = (m[i] * beta1) + (oneMinusBeta1 * g);

@@ -1,4 +1,5 @@
 using System;
+using System.Numerics;
 
 namespace Backprop;
 
@@ -33,7 +34,20 @@ public sealed class Sgd : Optimizer
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step)
     {
         float negativeRate = -learningRate;
-        for (int i = 0; i < parameters.Length; i++)
+        int i = 0;
+        if (_weightDecay == 0 && Vector.IsHardwareAccelerated)
+        {
+            // The same operations as below, a vector at a time: the update is a pass over every parameter each step,
+            // and one element at a time it took 30 % of a W3 step.
+            var rate = new Vector<float>(negativeRate);
+            for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> p = new(parameters.Slice(i));
+                (p + (rate * new Vector<float>(gradient.Slice(i)))).CopyTo(parameters.Slice(i));
+            }
+        }
+
+        for (; i < parameters.Length; i++)
         {
             float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * parameters[i]);
             parameters[i] += negativeRate * g;
