@@ -130,6 +130,43 @@ public sealed class DenseKernelTests
         });
     }
 
+    [Theory]
+    [InlineData(64, 784, 128)]
+    [InlineData(67, 1001, 203)]
+    [InlineData(130, 300, 530)]
+    public void Products_split_over_a_team_give_the_bits_of_one_thread(int rows, int inner, int columns)
+    {
+        var random = new Random(rows);
+        float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns), d = Fill(random, rows * columns);
+        float[] z0 = Fill(random, rows * columns), g0 = Fill(random, inner * columns), da0 = Fill(random, rows * inner);
+        float[] pack = new float[KernelGeometry.PackLength(4096, transposedA: true)];
+        float[][] Products()
+        {
+            float[] z = (float[])z0.Clone(), zPacked = (float[])z0.Clone(), g = (float[])g0.Clone(), gPacked = (float[])g0.Clone(), da = (float[])da0.Clone();
+            DenseKernels.MultiplyAdd(a, rows, inner, w, columns, z);
+            DenseKernels.PackedMultiplyAdd(a, rows, inner, w, columns, zPacked, pack);
+            DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, g);
+            DenseKernels.PackedMultiplyAddTransposed(a, rows, inner, d, columns, gPacked, pack);
+            DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, da, pack);
+            return new[] { z, zPacked, g, gPacked, da };
+        }
+
+        float[][] alone = Products();
+        foreach (int threads in new[] { 2, 3 })
+        {
+            using var team = new Backprop.Threading.WorkerTeam(threads, "test");
+            using (ProductTeam.Enter(team))
+            {
+                Assert.True(ProductTeam.Parts((long)rows * inner * columns, int.MaxValue) > 1, "the products must split");
+                float[][] split = Products();
+                for (int i = 0; i < alone.Length; i++)
+                {
+                    Assert.True(alone[i].AsSpan().SequenceEqual(split[i]), $"product {i} on {threads} threads");
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Packed_products_refuse_a_pack_too_small()
     {

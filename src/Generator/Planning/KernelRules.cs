@@ -1,3 +1,5 @@
+using Backprop.Kernels;
+
 namespace Backprop.Generator.Planning;
 
 /// <summary>
@@ -23,9 +25,9 @@ internal static class KernelRules
 
     /// <summary>
     /// Float layers with at least this many outputs (one vector) use the register-blocked products, 6 rows x 16 or x 8
-    /// columns in registers (WideLayerKernelBenchmark, down to 10 outputs).
+    /// columns in registers (<see cref="KernelGeometry.MinBlockedColumns"/>, shared with the trainer).
     /// </summary>
-    public const int MinBlockedColumns = 8;
+    public const int MinBlockedColumns = KernelGeometry.MinBlockedColumns;
 
     /// <summary>
     /// The input gradient <c>dZ W^T</c> packs W^T once per block, a copy of W, so only networks whose blocks hold at least

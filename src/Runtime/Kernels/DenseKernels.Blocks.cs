@@ -166,10 +166,11 @@ public static partial class DenseKernels
         s1.StoreUnsafe(ref c, 8);
     }
 
-    // One row of C (cRow at its first element) from column j on: 8 columns at a time, then one at a time, with the same
-    // fused operations in the same order as the blocks, so a row's result does not depend on the block it fell in.
+    // One row of C (cRow at its first element) from column j to `columns`, B's rows bStride apart: 8 columns at a time,
+    // then one at a time, with the same fused operations in the same order as the blocks, so a row's result does not
+    // depend on the block it fell in.
     // A(0, t) = a[t * aStep].
-    private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, ref float cRow, int j)
+    private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, nint bStride, ref float cRow, int j)
     {
         for (; j + 8 <= columns; j += 8)
         {
@@ -181,7 +182,7 @@ public static partial class DenseKernels
             {
                 s = Fma.MultiplyAdd(Vector256.Create(at), Vector256.LoadUnsafe(ref bt), s);
                 at = ref Unsafe.Add(ref at, aStep);
-                bt = ref Unsafe.Add(ref bt, columns);
+                bt = ref Unsafe.Add(ref bt, bStride);
             }
 
             s.StoreUnsafe(ref cj);
@@ -197,7 +198,7 @@ public static partial class DenseKernels
             {
                 s = MathF.FusedMultiplyAdd(at, bt, s);
                 at = ref Unsafe.Add(ref at, aStep);
-                bt = ref Unsafe.Add(ref bt, columns);
+                bt = ref Unsafe.Add(ref bt, bStride);
             }
 
             cj = s;

@@ -41,9 +41,19 @@ public static partial class DenseKernels
             return;
         }
 
-        ref float aRef = ref MemoryMarshal.GetReference(a);
-        ref float wRef = ref MemoryMarshal.GetReference(w);
-        ref float zRef = ref MemoryMarshal.GetReference(z);
+        if (ProductTeam.Parts((long)rows * inner * columns, columns / ColumnBlock) is > 1 and int parts)
+        {
+            ProductTeam.SplitForward(a, rows, inner, w, columns, z, parts);
+            return;
+        }
+
+        MultiplyAddColumns(ref MemoryMarshal.GetReference(a), rows, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z));
+    }
+
+    // The FMA blocks over `columns` columns of W and Z from wRef and zRef on, their rows `stride` values apart: all of
+    // them, or a thread's share of a split product, each column computed exactly as when one thread does them all.
+    internal static void MultiplyAddColumns(ref float aRef, int rows, int inner, ref float wRef, int columns, nint stride, ref float zRef)
+    {
 
         // Rows in blocks of 6, then one block of 4 if 4 or 5 are left, then single rows.
         int sixRowEnd = rows - (rows % WideRowBlock);
@@ -56,19 +66,19 @@ public static partial class DenseKernels
         {
             int count = Math.Min(InnerBlock, inner - k0);
             ref float aSlice = ref Unsafe.Add(ref aRef, k0);
-            ref float wSlice = ref Unsafe.Add(ref wRef, k0 * columns);
+            ref float wSlice = ref Unsafe.Add(ref wRef, k0 * stride);
             int j0 = 0;
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
                 ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0), columns);
+                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                 }
 
                 if (fourRowEnd > sixRowEnd)
                 {
-                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (sixRowEnd * columns) + j0), columns);
+                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (sixRowEnd * stride) + j0), stride);
                 }
             }
 
@@ -78,7 +88,7 @@ public static partial class DenseKernels
                 ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, columns, ref Unsafe.Add(ref zRef, (r0 * columns) + j0), columns);
+                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                 }
 
                 sixRowTail += 8;
@@ -87,17 +97,17 @@ public static partial class DenseKernels
             for (int r = 0; r < rows; r++)
             {
                 int from = r < sixRowEnd ? sixRowTail : r < fourRowEnd ? j0 : 0;
-                Tail(ref aSlice, r, inner, count, ref wSlice, columns, ref zRef, from);
+                Tail(ref aSlice, r, inner, count, ref wSlice, columns, stride, ref zRef, from);
             }
         }
     }
 
     // One row from column j0 on: 64, then 32 columns at a time here, the rest in RowTail, with the same fused operations
     // in the same order as the blocked paths, so a row's result does not depend on the block it fell in.
-    private static void Tail(ref float a, int r, int stride, int count, ref float w, int columns, ref float z, int j0)
+    private static void Tail(ref float a, int r, int inner, int count, ref float w, int columns, nint stride, ref float z, int j0)
     {
-        ref float zRow = ref Unsafe.Add(ref z, r * columns);
-        ref float aRow = ref Unsafe.Add(ref a, r * stride);
+        ref float zRow = ref Unsafe.Add(ref z, r * stride);
+        ref float aRow = ref Unsafe.Add(ref a, r * inner);
         int j = j0;
         for (; j + 64 <= columns; j += 64)
         {
@@ -120,7 +130,7 @@ public static partial class DenseKernels
                 c5 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 40), c5);
                 c6 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 48), c6);
                 c7 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 56), c7);
-                wRow = ref Unsafe.Add(ref wRow, columns);
+                wRow = ref Unsafe.Add(ref wRow, stride);
             }
 
             c0.StoreUnsafe(ref zj);
@@ -147,7 +157,7 @@ public static partial class DenseKernels
                 c1 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 8), c1);
                 c2 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 16), c2);
                 c3 = Fma.MultiplyAdd(b, Vector256.LoadUnsafe(ref wRow, 24), c3);
-                wRow = ref Unsafe.Add(ref wRow, columns);
+                wRow = ref Unsafe.Add(ref wRow, stride);
             }
 
             c0.StoreUnsafe(ref zj);
@@ -156,6 +166,6 @@ public static partial class DenseKernels
             c3.StoreUnsafe(ref zj, 24);
         }
 
-        RowTail(ref aRow, 1, count, ref w, columns, ref zRow, j);
+        RowTail(ref aRow, 1, count, ref w, columns, stride, ref zRow, j);
     }
 }

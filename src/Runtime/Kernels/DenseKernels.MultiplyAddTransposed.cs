@@ -39,11 +39,21 @@ public static partial class DenseKernels
             return;
         }
 
-        ref float aRef = ref MemoryMarshal.GetReference(a);
-        ref float dRef = ref MemoryMarshal.GetReference(d);
-        ref float gRef = ref MemoryMarshal.GetReference(g);
+        if (ProductTeam.Parts((long)rows * inner * columns, inner / WideRowBlock) is > 1 and int parts)
+        {
+            ProductTeam.SplitWeightGradient(a, rows, inner, d, columns, g, parts);
+            return;
+        }
+
+        MultiplyAddTransposedRows(ref MemoryMarshal.GetReference(a), rows, inner, inner, ref MemoryMarshal.GetReference(d), columns, ref MemoryMarshal.GetReference(g));
+    }
+
+    // Rows 0 .. count - 1 of G (columns of A, inner values apart in a row of A) with the FMA blocks; a thread of a
+    // split product runs its own range of G's rows, each row computed exactly as when one thread does them all.
+    internal static void MultiplyAddTransposedRows(ref float aRef, int rows, int count, int inner, ref float dRef, int columns, ref float gRef)
+    {
         int k0 = 0;
-        for (; k0 + WideRowBlock <= inner; k0 += WideRowBlock)
+        for (; k0 + WideRowBlock <= count; k0 += WideRowBlock)
         {
             ref float aColumns = ref Unsafe.Add(ref aRef, k0); // columns k0.. of A, rows k0.. of G
             ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
@@ -65,7 +75,7 @@ public static partial class DenseKernels
             }
         }
 
-        for (; k0 + RowBlock <= inner; k0 += RowBlock)
+        for (; k0 + RowBlock <= count; k0 += RowBlock)
         {
             ref float aColumns = ref Unsafe.Add(ref aRef, k0);
             ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
@@ -81,7 +91,7 @@ public static partial class DenseKernels
             }
         }
 
-        for (; k0 < inner; k0++)
+        for (; k0 < count; k0++)
         {
             TransposedTail(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, 0);
         }
@@ -90,5 +100,5 @@ public static partial class DenseKernels
     // Row k of G from column j0 on: RowTail over column k of A.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, ref float g, int j0) =>
-        RowTail(ref Unsafe.Add(ref a, k), inner, rows, ref d, columns, ref Unsafe.Add(ref g, k * columns), j0);
+        RowTail(ref Unsafe.Add(ref a, k), inner, rows, ref d, columns, columns, ref Unsafe.Add(ref g, k * columns), j0);
 }

@@ -43,11 +43,7 @@ public static partial class DenseKernels
             return;
         }
 
-        Product(
-            rows, columns, inner,
-            ref MemoryMarshal.GetReference(a), aRow: inner, aStep: 1,
-            ref MemoryMarshal.GetReference(w), bStep: columns, bColumn: 1,
-            ref MemoryMarshal.GetReference(z), ref MemoryMarshal.GetReference(pack));
+        SplitOrRun(new PackedProduct(rows, columns, inner, aRow: inner, aStep: 1, bStep: columns, bColumn: 1), a, w, z, pack);
     }
 
     /// <summary>
@@ -71,11 +67,7 @@ public static partial class DenseKernels
         }
 
         // G's row i is column i of A: op(A)[i, t] = A[t, i].
-        Product(
-            inner, columns, rows,
-            ref MemoryMarshal.GetReference(a), aRow: 1, aStep: inner,
-            ref MemoryMarshal.GetReference(d), bStep: columns, bColumn: 1,
-            ref MemoryMarshal.GetReference(g), ref MemoryMarshal.GetReference(pack));
+        SplitOrRun(new PackedProduct(inner, columns, rows, aRow: 1, aStep: inner, bStep: columns, bColumn: 1), a, d, g, pack);
     }
 
     /// <summary>
@@ -107,11 +99,7 @@ public static partial class DenseKernels
         }
 
         // op(B)[t, k] = W[k, t]: the pack transposes.
-        Product(
-            rows, inner, columns,
-            ref MemoryMarshal.GetReference(d), aRow: columns, aStep: 1,
-            ref MemoryMarshal.GetReference(w), bStep: 1, bColumn: columns,
-            ref MemoryMarshal.GetReference(c), ref MemoryMarshal.GetReference(pack));
+        SplitOrRun(new PackedProduct(rows, inner, columns, aRow: columns, aStep: 1, bStep: 1, bColumn: columns), d, w, c, pack);
     }
 
     private static void CheckPacked(bool shortMatrix, Span<float> pack, int packLength)
@@ -127,9 +115,39 @@ public static partial class DenseKernels
         }
     }
 
-    // C (m x n, row-major, n columns) += op(A) op(B) over k, where op(A)[i, t] = a[i * aRow + t * aStep] and
-    // op(B)[t, j] = b[t * bStep + j * bColumn].
-    private static void Product(int m, int n, int k, ref float a, nint aRow, nint aStep, ref float b, nint bStep, nint bColumn, ref float c, ref float pack)
+    // The shape of a packed product C (m x n) += op(A) op(B) over k, where op(A)[i, t] = a[i * aRow + t * aStep] and
+    // op(B)[t, j] = b[t * bStep + j * bColumn]; C is row-major with n columns.
+    internal readonly record struct PackedProduct(int M, int N, int K, nint ARow, nint AStep, nint BStep, nint BColumn)
+    {
+        public PackedProduct(int m, int n, int k, int aRow, int aStep, int bStep, int bColumn)
+            : this(m, n, k, (nint)aRow, aStep, bStep, bColumn)
+        {
+        }
+    }
+
+    // With a product team (ProductTeam) and enough work, the columns are split over its threads, each packing its own
+    // panels; every element of C is computed the same way either way.
+    private static void SplitOrRun(PackedProduct product, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> pack)
+    {
+        if (ProductTeam.Parts((long)product.M * product.N * product.K, (product.N + PanelColumns - 1) / PanelColumns) is > 1 and int parts)
+        {
+            ProductTeam.SplitPacked(product, a, b, c, pack, parts);
+            return;
+        }
+
+        ProductColumns(product, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), ref MemoryMarshal.GetReference(c), 0, product.N, ref MemoryMarshal.GetReference(pack));
+    }
+
+    // Columns j0 .. j1 - 1 of the product (a thread's share when split).
+    internal static void ProductColumns(PackedProduct product, ref float a, ref float b, ref float c, int j0, int j1, ref float pack) =>
+        Product(
+            product.M, j1 - j0, product.K,
+            ref a, product.ARow, product.AStep,
+            ref Unsafe.Add(ref b, j0 * product.BColumn), product.BStep, product.BColumn,
+            ref Unsafe.Add(ref c, j0), product.N, ref pack);
+
+    // C (m x n, rows cStride apart) += op(A) op(B) over k.
+    private static void Product(int m, int n, int k, ref float a, nint aRow, nint aStep, ref float b, nint bStep, nint bColumn, ref float c, nint cStride, ref float pack)
     {
         for (int t0 = 0; t0 < k; t0 += PackedInner)
         {
@@ -162,18 +180,18 @@ public static partial class DenseKernels
                         rowsOfA = new(1, ProductRows, ProductRows * count);
                     }
 
-                    ref float cBlock = ref Unsafe.Add(ref c, (i0 * n) + j0);
+                    ref float cBlock = ref Unsafe.Add(ref c, (i0 * cStride) + j0);
                     for (int j = 0; j < width; j += PanelColumns)
                     {
                         ref float panel = ref Unsafe.Add(ref pack, j * count);
                         ref float cPanel = ref Unsafe.Add(ref cBlock, j);
                         if (width - j >= PanelColumns)
                         {
-                            PanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, n);
+                            PanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride);
                         }
                         else
                         {
-                            PartialPanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, n, width - j);
+                            PartialPanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride, width - j);
                         }
                     }
                 }

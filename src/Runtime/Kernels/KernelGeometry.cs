@@ -21,6 +21,12 @@ internal static class KernelGeometry
     /// <summary>The row group of blocks too small for <see cref="RowGroup"/>: the product's narrower 4-row block.</summary>
     public const int SmallRowGroup = 4;
 
+    /// <summary>
+    /// Float layers with at least this many outputs (one vector) use the register-blocked products (DenseKernels), whose
+    /// rows or columns a product team can split over threads (WideLayerKernelBenchmark, down to 10 outputs).
+    /// </summary>
+    public const int MinBlockedColumns = 8;
+
     /// <summary>Columns of a packed panel of B in the packed products: the register block's 16 columns.</summary>
     public const int PanelColumns = 16;
 

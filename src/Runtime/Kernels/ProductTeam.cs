@@ -1,0 +1,193 @@
+using System;
+using System.Runtime.CompilerServices;
+using Backprop.Threading;
+using static Backprop.Kernels.KernelGeometry;
+
+namespace Backprop.Kernels;
+
+/// <summary>
+/// The threads that the matrix products of the current thread's calls may split over: a trainer enters its team around
+/// a step of a network with wide layers, and DenseKernels then gives each thread its own range of the result (columns
+/// of Z, rows of dW, or columns of a packed product), in whole register blocks or panels. Each element is still computed
+/// by one thread with the same chain of operations, so results are the same bits whatever the number of threads.
+/// </summary>
+/// <remarks>
+/// Outside a team (every <c>Predict</c>, and training on one thread) <see cref="Parts"/> is 1 and nothing changes.
+/// The workers' own pack buffers are allocated once per worker, pinned.
+/// </remarks>
+internal static unsafe class ProductTeam
+{
+    /// <summary>
+    /// The fewest multiply-adds worth a thread: 2^17, about 3 us of one core, against about 1 us to hand a part to a
+    /// spinning worker and wait for it (TrainingThreadsBenchmark).
+    /// </summary>
+    public const long MinMultiplyAddsPerPart = 1 << 18;
+
+    [ThreadStatic]
+    private static WorkerTeam? t_team;
+
+    [ThreadStatic]
+    private static ProductJob? t_job;
+
+    [ThreadStatic]
+    private static float[]? t_pack;
+
+    /// <summary>Lets the products of the calling thread split over <paramref name="team"/> until the scope is disposed.</summary>
+    /// <param name="team">The team; its workers must not be running another job meanwhile.</param>
+    public static Scope Enter(WorkerTeam team)
+    {
+        WorkerTeam? previous = t_team;
+        t_team = team;
+        return new Scope(previous);
+    }
+
+    /// <summary>How many parts a product of <paramref name="multiplyAdds"/> splits into, at most <paramref name="units"/>.</summary>
+    /// <param name="multiplyAdds">The product's multiply-adds.</param>
+    /// <param name="units">How many whole blocks or panels its split dimension holds.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Parts(long multiplyAdds, int units)
+    {
+        WorkerTeam? team = t_team;
+        return team is null ? 1 : (int)Math.Min(Math.Min(team.Threads, units), Math.Max(1, multiplyAdds / MinMultiplyAddsPerPart));
+    }
+
+    /// <summary>Z += A W with the columns split over the team, in whole 16-column panels.</summary>
+    public static void SplitForward(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> w, int columns, Span<float> z, int parts) =>
+        SplitInPlace(ProductJob.Kind.Forward, columns / PanelColumns, a, rows, inner, w, columns, z, parts);
+
+    /// <summary>G += A^T D with G's rows split over the team, in whole 6-row blocks.</summary>
+    public static void SplitWeightGradient(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, int parts) =>
+        SplitInPlace(ProductJob.Kind.WeightGradient, inner / ProductRows, a, rows, inner, d, columns, g, parts);
+
+    /// <summary>A packed product with its columns split over the team, in whole panels; part 0 packs into <paramref name="pack"/>.</summary>
+    public static void SplitPacked(DenseKernels.PackedProduct product, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> pack, int parts)
+    {
+        fixed (float* aPointer = a, bPointer = b, cPointer = c, packPointer = pack)
+        {
+            ProductJob job = Job();
+            job.Set(ProductJob.Kind.Packed, parts, (product.N + PanelColumns - 1) / PanelColumns, aPointer, bPointer, cPointer);
+            job.Product = product;
+            job.CallerPack = packPointer;
+            Run(job, parts);
+        }
+    }
+
+    private static void SplitInPlace(ProductJob.Kind kind, int units, ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> b, int columns, Span<float> c, int parts)
+    {
+        fixed (float* aPointer = a, bPointer = b, cPointer = c)
+        {
+            ProductJob job = Job();
+            job.Set(kind, parts, units, aPointer, bPointer, cPointer);
+            job.Rows = rows;
+            job.Inner = inner;
+            job.Columns = columns;
+            Run(job, parts);
+        }
+    }
+
+    private static ProductJob Job() => t_job ??= new ProductJob();
+
+    private static void Run(ProductJob job, int parts)
+    {
+        try
+        {
+            t_team!.Run(job, parts);
+        }
+        finally
+        {
+            job.Clear();
+        }
+    }
+
+    // A worker's pack, as long as any packed product needs (KernelGeometry.PackLength), pinned so a pointer stays valid.
+    private static float* WorkerPack()
+    {
+        t_pack ??= GC.AllocateUninitializedArray<float>(PackLength(PackedColumns, transposedA: true), pinned: true);
+        return (float*)Unsafe.AsPointer(ref t_pack[0]);
+    }
+
+    /// <summary>Restores the team that was current before <see cref="Enter"/>.</summary>
+    public readonly ref struct Scope(WorkerTeam? previous)
+    {
+        public void Dispose() => t_team = previous;
+    }
+
+    // One split product: which kernel, its arguments, and how its units (blocks or panels) are shared out.
+    private sealed class ProductJob : ITeamJob
+    {
+        public enum Kind
+        {
+            Forward,
+            WeightGradient,
+            Packed,
+        }
+
+        private Kind _kind;
+        private int _parts;
+        private int _units;
+        private float* _a;
+        private float* _b;
+        private float* _c;
+
+        public int Rows { get; set; }
+
+        public int Inner { get; set; }
+
+        public int Columns { get; set; }
+
+        public DenseKernels.PackedProduct Product { get; set; }
+
+        public float* CallerPack { get; set; }
+
+        public void Set(Kind kind, int parts, int units, float* a, float* b, float* c)
+        {
+            _kind = kind;
+            _parts = parts;
+            _units = units;
+            _a = a;
+            _b = b;
+            _c = c;
+        }
+
+        public void Clear()
+        {
+            _a = _b = _c = null;
+            CallerPack = null;
+        }
+
+        public void Run(int part)
+        {
+            // Part p takes units [p U / P, (p + 1) U / P); the last part also takes what is left past the whole units.
+            int first = (int)((long)part * _units / _parts);
+            int end = (int)((long)(part + 1) * _units / _parts);
+            bool last = part == _parts - 1;
+            switch (_kind)
+            {
+                case Kind.Forward:
+                {
+                    int j0 = first * PanelColumns;
+                    int j1 = last ? Columns : end * PanelColumns;
+                    DenseKernels.MultiplyAddColumns(ref _a[0], Rows, Inner, ref _b[j0], j1 - j0, Columns, ref _c[j0]);
+                    break;
+                }
+
+                case Kind.WeightGradient:
+                {
+                    int k0 = first * ProductRows;
+                    int k1 = last ? Inner : end * ProductRows;
+                    DenseKernels.MultiplyAddTransposedRows(ref _a[k0], Rows, k1 - k0, Inner, ref _b[0], Columns, ref _c[(long)k0 * Columns]);
+                    break;
+                }
+
+                default:
+                {
+                    int j0 = first * PanelColumns;
+                    int j1 = last ? Product.N : end * PanelColumns;
+                    float* pack = part == 0 ? CallerPack : WorkerPack();
+                    DenseKernels.ProductColumns(Product, ref _a[0], ref _b[0], ref _c[0], j0, j1, ref pack[0]);
+                    break;
+                }
+            }
+        }
+    }
+}
