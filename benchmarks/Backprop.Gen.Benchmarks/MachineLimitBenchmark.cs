@@ -6,7 +6,9 @@ namespace Backprop.Benchmarks;
 
 /// <summary>
 /// The machine's single-core float FMA limit, measured in the same run as the workloads: eight independent 256-bit
-/// FMA chains (enough to cover the FMA latency) over registers only. Mean is nanoseconds per FLOP (an FMA is 2 FLOPs).
+/// FMA chains (enough to cover the FMA latency) over registers only, and the same with 512-bit vectors where the
+/// processor has AVX-512 (on cores with full-width 512-bit units, such as AMD Zen 5, that limit is twice the 256-bit
+/// one; on Zen 4 and on AVX2 machines it is the same or absent). Mean is nanoseconds per FLOP (an FMA is 2 FLOPs).
 /// </summary>
 public class MachineLimitBenchmark
 {
@@ -33,6 +35,32 @@ public class MachineLimitBenchmark
             a5 = Fma.MultiplyAdd(a5, m, c);
             a6 = Fma.MultiplyAdd(a6, m, c);
             a7 = Fma.MultiplyAdd(a7, m, c);
+        }
+
+        return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7).ToScalar();
+    }
+
+    // 8 accumulators x 16 lanes x 2 FLOPs per FMA.
+    [Benchmark(OperationsPerInvoke = Iterations * 8 * 16 * 2)]
+    public float FmaPeak512()
+    {
+        if (!Avx512F.IsSupported)
+        {
+            return 0;
+        }
+
+        Vector512<float> a0 = Vector512.Create(1f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        Vector512<float> m = Vector512.Create(0.999999f), c = Vector512.Create(1e-6f);
+        for (int i = 0; i < Iterations; i++)
+        {
+            a0 = Avx512F.FusedMultiplyAdd(a0, m, c);
+            a1 = Avx512F.FusedMultiplyAdd(a1, m, c);
+            a2 = Avx512F.FusedMultiplyAdd(a2, m, c);
+            a3 = Avx512F.FusedMultiplyAdd(a3, m, c);
+            a4 = Avx512F.FusedMultiplyAdd(a4, m, c);
+            a5 = Avx512F.FusedMultiplyAdd(a5, m, c);
+            a6 = Avx512F.FusedMultiplyAdd(a6, m, c);
+            a7 = Avx512F.FusedMultiplyAdd(a7, m, c);
         }
 
         return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7).ToScalar();

@@ -58,6 +58,15 @@ public static partial class DenseKernels
             ref float aColumns = ref Unsafe.Add(ref aRef, k0); // columns k0.. of A, rows k0.. of G
             ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
             int j0 = 0;
+            if (Wide)
+            {
+                for (; j0 + (2 * ColumnBlock) <= columns; j0 += 2 * ColumnBlock)
+                {
+                    ref float dPanel = ref Unsafe.Add(ref dRef, j0);
+                    Block6x32(ref aColumns, 1, inner, rows, ref dPanel, ref Unsafe.Add(ref dPanel, ColumnBlock), columns, ref Unsafe.Add(ref gRows, j0), columns);
+                }
+            }
+
             for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
             {
                 Block6x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);

@@ -185,7 +185,12 @@ public static partial class DenseKernels
                     {
                         ref float panel = ref Unsafe.Add(ref pack, j * count);
                         ref float cPanel = ref Unsafe.Add(ref cBlock, j);
-                        if (width - j >= PanelColumns)
+                        if (Wide && width - j >= 2 * PanelColumns)
+                        {
+                            PanelPairRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride);
+                            j += PanelColumns;
+                        }
+                        else if (width - j >= PanelColumns)
                         {
                             PanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride);
                         }
@@ -224,6 +229,24 @@ public static partial class DenseKernels
         for (; i < height; i++)
         {
             Block1x16(ref rowsOfA.At(ref a, i), rowsOfA.Step, count, ref panel, ref Unsafe.Add(ref c, i * cStride));
+        }
+    }
+
+    // Rows of C against two adjacent full panels with the 512-bit 6 x 32 block; rows left over from the 6-row blocks
+    // take each panel in turn.
+    private static void PanelPairRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride)
+    {
+        ref float next = ref Unsafe.Add(ref panel, PanelColumns * count);
+        int i = 0;
+        for (; i + ProductRows <= height; i += ProductRows)
+        {
+            Block6x32(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, ref next, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride);
+        }
+
+        if (i < height)
+        {
+            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref panel, height - i, ref Unsafe.Add(ref c, i * cStride), cStride);
+            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref next, height - i, ref Unsafe.Add(ref c, (i * cStride) + PanelColumns), cStride);
         }
     }
 
