@@ -181,7 +181,7 @@ internal static class NetworkEmitter
         }
         else
         {
-            writer.WriteLine($"private readonly {t.Keyword}[] _parameters = new {t.Keyword}[ParameterCount];");
+            writer.WriteLine($"private readonly global::Backprop.Kernels.ParameterVector<{t.Keyword}> _parameters = new(ParameterCount);");
             writer.WriteLine();
         }
 
@@ -229,7 +229,7 @@ internal static class NetworkEmitter
     {
         ElementTypeSyntax t = ElementTypeSyntax.Of(plan);
         writer.WriteLine($"// Parameters baked in at build time from {plan.Spec.Weights}.");
-        writer.WriteLine($"private readonly {t.Keyword}[] _parameters = EmbeddedParameters.ToArray();");
+        writer.WriteLine($"private readonly global::Backprop.Kernels.ParameterVector<{t.Keyword}> _parameters = new(EmbeddedParameters);");
         writer.WriteLine();
         writer.WriteLine($"private static {t.ReadOnlySpan} EmbeddedParameters => new {t.Keyword}[]");
         writer.OpenBrace();

@@ -12,6 +12,10 @@ internal static class KernelGeometry
     /// <summary>Rows per register block of the blocked products (<c>DenseKernels</c>'s 6 x 16 and 6 x 8 blocks).</summary>
     public const int ProductRows = 6;
 
+    /// <summary>The byte boundary of a network's parameter vector (<c>ParameterVector</c>): a cache line, and a
+    /// 512-bit vector.</summary>
+    public const int VectorAlignment = 64;
+
     /// <summary>
     /// A block of rows holds whole groups of this many rows when it can, so that no kernel has rows left over inside a
     /// block: 24 rows are four 6-row product blocks and three 8-row lane tiles.

@@ -18,10 +18,11 @@ namespace Backprop.Kernels;
 internal static unsafe class ProductTeam
 {
     /// <summary>
-    /// The fewest multiply-adds worth a thread: 2^17, about 3 us of one core, against about 1 us to hand a part to a
-    /// spinning worker and wait for it (TrainingThreadsBenchmark).
+    /// The fewest multiply-adds worth a thread: 2^19, about 3 us of one core with 512-bit blocks (6 us with 256-bit),
+    /// against about 1 us to hand a part to a spinning worker and wait for it; 2^18 and 2^20 measured no better on a
+    /// W3 step (TrainingThreadsBenchmark).
     /// </summary>
-    public const long MinMultiplyAddsPerPart = 1 << 18;
+    public const long MinMultiplyAddsPerPart = 1 << 19;
 
     [ThreadStatic]
     private static WorkerTeam? t_team;

@@ -65,7 +65,7 @@ namespace Demo
 
         static int global::Backprop.INetwork<global::Demo.RegressionNet, double>.ParameterCount => ParameterCount;
 
-        private readonly double[] _parameters = new double[ParameterCount];
+        private readonly global::Backprop.Kernels.ParameterVector<double> _parameters = new(ParameterCount);
 
         /// <summary>
         /// All weights and biases as one vector of <see cref="ParameterCount"/> values, [W1, b1, W2, b2, ...], where W[l] is

@@ -68,7 +68,7 @@ namespace Demo.Classifiers
 
         static int global::Backprop.INetwork<global::Demo.Classifiers.DigitsNet, float>.ParameterCount => ParameterCount;
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly global::Backprop.Kernels.ParameterVector<float> _parameters = new(ParameterCount);
 
         /// <summary>
         /// All weights and biases as one vector of <see cref="ParameterCount"/> values, [W1, b1, W2, b2, ...], where W[l] is

@@ -62,7 +62,7 @@ namespace Demo
         static int global::Backprop.INetwork<global::Demo.BakedNet, float>.ParameterCount => ParameterCount;
 
         // Parameters baked in at build time from model.safetensors.
-        private readonly float[] _parameters = EmbeddedParameters.ToArray();
+        private readonly global::Backprop.Kernels.ParameterVector<float> _parameters = new(EmbeddedParameters);
 
         private static global::System.ReadOnlySpan<float> EmbeddedParameters => new float[]
         {
