@@ -333,12 +333,12 @@ def run_training_torch(w, X, Y, params, cfg):
     return secs, bs * batches, torch_loss(model, Xt, Yt), note
 
 
-def compile_c(tmp):
+def compile_c(tmp, name="w1_loop"):
     cc = shutil.which("gcc") or shutil.which("cc")
     if cc is None:
         return None, "no C compiler"
-    exe = os.path.join(tmp, "w1_loop")
-    cmd = [cc, "-O3", "-march=native", os.path.join(HERE, "w1_loop.c"), "-o", exe, "-lm"]
+    exe = os.path.join(tmp, name)
+    cmd = [cc, "-O3", "-march=native", os.path.join(HERE, name + ".c"), "-o", exe, "-lm"]
     r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode != 0:
         return None, "compile failed: " + r.stderr.strip()[:300]
@@ -365,6 +365,17 @@ def run_c_w1(exe, X, Y, params, cfg, tmp):
 # ----------------------------------------------------------------------------------------------
 # Inference latency (W4)
 # ----------------------------------------------------------------------------------------------
+
+
+def run_c_w4b(exe, cfg):
+    """One example through 784-128-64-10 in w4b_predict.c (its own rule weights; ns per call per rep)."""
+    calls = max(1000, cfg["c_predict_calls"] // 200)
+    r = subprocess.run([exe, str(calls), str(cfg["reps"])], capture_output=True, text=True, check=True)
+    for line in r.stdout.splitlines():
+        k, *vals = line.split()
+        if k == "predict_ns":
+            return [float(v) for v in vals], calls
+    raise RuntimeError("w4b_predict printed no predict_ns")
 
 
 def run_w4_numpy(w, params, cfg):
@@ -696,6 +707,13 @@ def main():
                         record(label, "c", 1, ns=W1["_c_predict_ns"], flops_per_example=ff,
                                notes=f"plain loops, gcc -O3 -march=native; {cfg['c_predict_calls']} calls/rep, "
                                      "inputs cycled, outputs summed (throughput of back-to-back calls)")
+                if w is W3 and "c" in peers:
+                    exe, ccver = compile_c(tmp, "w4b_predict")
+                    if exe is not None:
+                        ns, n = run_c_w4b(exe, cfg)
+                        record(label, "c", 1, ns=ns, flops_per_example=ff,
+                               notes=f"w4b_predict.c, input-outer loops, gcc -O3 -march=native ({ccver}); {n} calls/rep, "
+                                     "64 inputs cycled (throughput of back-to-back calls)")
 
         if "W6" in only and torch_threads:
             tf = training_flops(W6["sizes"])
