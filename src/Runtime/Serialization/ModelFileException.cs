@@ -4,7 +4,7 @@ using System.IO;
 namespace Backprop;
 
 /// <summary>
-/// A model file could not be loaded: it is damaged, not a safetensors file, or holds a different network. The message
+/// A model file (safetensors or ONNX) could not be loaded: it is damaged, not of that format, or holds a different network. The message
 /// says which, and the network it was being loaded into is unchanged.
 /// </summary>
 public sealed class ModelFileException : IOException

@@ -27,7 +27,7 @@ namespace Backprop;
 public static class Safetensors
 {
     /// <summary>The largest file accepted (2 GiB, the largest array .NET holds).</summary>
-    public const long MaxFileLength = int.MaxValue;
+    public const long MaxFileLength = ModelFiles.MaxFileLength;
 
     /// <summary>Saves a float network.</summary>
     /// <param name="network">The network.</param>
@@ -59,27 +59,7 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string fullPath = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(fullPath)!;
-        string temporary = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
-        byte[] contents = Serialize(network);
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                Stream stream = wrap(file);
-                stream.Write(contents);
-                stream.Flush();
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        ModelFiles.WriteAtomically(path, Serialize(network), wrap);
     }
 
     private static byte[] Serialize<T>(INetwork<T> network)
@@ -169,7 +149,7 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = ReadFile(path);
+        byte[] bytes = ModelFiles.ReadAll(path);
         SafetensorsFile file;
         try
         {
@@ -222,26 +202,6 @@ public static class Safetensors
         }
 
         staged.CopyTo(network.Parameters);
-    }
-
-    private static byte[] ReadFile(string path)
-    {
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (stream.Length > MaxFileLength)
-            {
-                throw new ModelFileException(path, $"the file is {stream.Length} bytes, more than the {MaxFileLength} bytes a model file may have.");
-            }
-
-            byte[] bytes = new byte[stream.Length];
-            stream.ReadExactly(bytes);
-            return bytes;
-        }
-        catch (Exception exception) when (exception is IOException and not ModelFileException or UnauthorizedAccessException)
-        {
-            throw new ModelFileException(path, exception.Message, exception);
-        }
     }
 
     private static void CheckMetadata(SafetensorsFile file, NetworkArchitecture architecture, string path)
