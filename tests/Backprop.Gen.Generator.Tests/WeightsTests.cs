@@ -11,8 +11,8 @@ using static Backprop.Generator.Tests.EncodedWeights;
 namespace Backprop.Generator.Tests;
 
 /// <summary>
-/// Build-time weights as the generator sees them: an AdditionalFiles item <c>name.safetensors.b64</c> (what
-/// Backprop.Gen.targets writes). The generated constants, the diagnostics for bad files, and caching when the file changes.
+/// Build-time weights as the generator sees them: an AdditionalFiles item <c>name.safetensors.b64</c> or
+/// <c>name.onnx.b64</c> (what Backprop.Gen.targets writes). The generated constants, the diagnostics for bad files, and caching when the file changes.
 /// </summary>
 public sealed class WeightsTests
 {
@@ -81,6 +81,42 @@ public sealed class WeightsTests
         Assert.Equal("\"model.safetensors\"", diagnostic.Location.SourceTree!.ToString().Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
 
         (_, GeneratorDriverRunResult result, _) = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(files));
+        Assert.Empty(result.Results.Single().GeneratedSources);
+    }
+
+    [Fact]
+    public void An_ONNX_file_bakes_in_the_same_code_as_the_safetensors_file_of_the_same_weights()
+    {
+        // Two formats, two readers, one parameter vector: the generated networks differ only in the file they name.
+        string onnxDeclaration = Declaration.Replace("model.safetensors", "model.onnx", StringComparison.Ordinal);
+        (Compilation fromOnnx, GeneratorDriverRunResult onnx, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(onnxDeclaration), GeneratorHarness.CreateDriver(EncodedOnnx.Encode(EncodedOnnx.Tiny(values: i => (i + 1) / 8f))));
+        (_, GeneratorDriverRunResult safetensors, _) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(Declaration), GeneratorHarness.CreateDriver(Encode(Tiny(values: i => (i + 1) / 8f))));
+
+        Assert.Empty(GeneratorHarness.WarningsAndErrors(fromOnnx).Select(diagnostic => diagnostic.ToString()));
+        string baked = Assert.Single(onnx.Results.Single().GeneratedSources).SourceText.ToString();
+        Assert.Equal(Assert.Single(safetensors.Results.Single().GeneratedSources).SourceText.ToString(), baked.Replace("model.onnx", "model.safetensors", StringComparison.Ordinal));
+        Assert.Contains("0.125f,", baked, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("BPG015", "not protobuf", "which cannot be read: the file is not a valid ONNX model (protobuf)")]
+    [InlineData("BPG016", "other activation", "which does not fit it: layer 0 (node 'fc0' (Gemm)) is followed by ReLU, but the network declares Tanh")]
+    [InlineData("BPG016", "unsupported node", "which does not fit it: node 'act0' (Elu) is not supported: a dense chain holds Gemm")]
+    public void A_bad_ONNX_file_is_a_diagnostic_that_names_the_node(string id, string damage, string message)
+    {
+        AdditionalText file = EncodedOnnx.Encode(damage switch
+        {
+            "not protobuf" => new byte[] { 0x0A, 0xFF, 0xFF, 0x01 },
+            "other activation" => EncodedOnnx.Tiny(values: i => i, hidden: "Relu"),
+            _ => EncodedOnnx.Tiny(values: i => i, hidden: "Elu"),
+        });
+        Compilation compilation = GeneratorHarness.CreateCompilation(Declaration.Replace("model.safetensors", "model.onnx", StringComparison.Ordinal));
+
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Analyze(compilation, file));
+
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        (_, GeneratorDriverRunResult result, _) = GeneratorHarness.Run(compilation, GeneratorHarness.CreateDriver(file));
         Assert.Empty(result.Results.Single().GeneratedSources);
     }
 

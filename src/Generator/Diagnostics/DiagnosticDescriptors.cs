@@ -95,7 +95,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor WeightsFileInvalid = Create(
         "BPG015",
-        "Weights file is not a valid safetensors file",
+        "Weights file cannot be read",
         "Network '{0}' takes its weights from '{1}', which cannot be read: {2}");
 
     public static readonly DiagnosticDescriptor WeightsDoNotFit = Create(

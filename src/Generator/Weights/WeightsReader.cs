@@ -10,7 +10,8 @@ namespace Backprop.Generator.Weights;
 /// <summary>
 /// Reads build-time weights for a network: finds the encoded file by name, parses it with the runtime's safetensors
 /// parser, and checks metadata, names, shapes and values by the runtime's <see cref="SafetensorsConventions"/>, as
-/// <c>Safetensors.Load</c> does. Shared by the generator and the analyzer so that they agree.
+/// <c>Safetensors.Load</c> does; an <c>.onnx</c> file goes to <see cref="OnnxWeights"/>. Shared by the generator and the
+/// analyzer so that they agree.
 /// </summary>
 internal static class WeightsReader
 {
@@ -28,6 +29,11 @@ internal static class WeightsReader
         try
         {
             bytes = Convert.FromBase64String(file.Base64.Trim());
+            if (file.FileName.EndsWith(OnnxWeights.Extension, StringComparison.OrdinalIgnoreCase))
+            {
+                return CheckRange(OnnxWeights.Read(bytes, layers, activations, loss, bias, single), single);
+            }
+
             parsed = SafetensorsFile.Parse(bytes);
         }
         catch (FormatException exception)
@@ -88,16 +94,19 @@ internal static class WeightsReader
         }
 
         int bad = parameters.FindIndex(value => double.IsNaN(value) || double.IsInfinity(value));
-        if (bad >= 0)
-        {
-            return WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, $"parameter {bad} is not finite");
-        }
+        return bad >= 0
+            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, $"parameter {bad} is not finite")
+            : CheckRange(WeightsResult.Success(parameters.ToArray()), single);
+    }
 
-        // An F64 value beyond float's range would become infinity in a float network (as Safetensors.Load refuses it).
-        int overflow = single ? parameters.FindIndex(value => float.IsInfinity((float)value)) : -1;
+    // A double value beyond float's range would become infinity in a float network (as the runtime loaders refuse it).
+    private static WeightsResult CheckRange(WeightsResult result, bool single)
+    {
+        double[]? parameters = result.Parameters;
+        int overflow = single && parameters is not null ? Array.FindIndex(parameters, value => float.IsInfinity((float)value)) : -1;
         return overflow >= 0
-            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters[overflow]))
-            : WeightsResult.Success(parameters.ToArray());
+            ? WeightsResult.Failure(DiagnosticDescriptors.WeightsDoNotFit, string.Format(CultureInfo.InvariantCulture, "parameter {0} ({1:R}) is beyond the range of float", overflow, parameters![overflow]))
+            : result;
     }
 
     private static string? Take(Dictionary<string, SafetensorsTensor> byName, string name, long[] shape, HashSet<string> used, out SafetensorsTensor? tensor)

@@ -71,7 +71,9 @@ public static class Onnx
         byte[] bytes = ModelFiles.ReadAll(path);
         try
         {
-            double[] parameters = OnnxModelReader.Parameters(bytes, network.Architecture);
+            NetworkArchitecture architecture = network.Architecture;
+            double[] parameters = OnnxModelReader.Parameters(
+                OnnxModelReader.Parse(bytes), architecture.LayerSizes.ToArray(), architecture.Activations.ToArray(), architecture.Loss, architecture.HasBias, architecture.ElementType == typeof(float));
             var staged = new T[parameters.Length];
             for (int i = 0; i < staged.Length; i++)
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Backprop.Serialization.OnnxFormat;
 
@@ -38,10 +37,12 @@ internal static class OnnxChain
         var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
         foreach (TensorProto tensor in graph.Initializer)
         {
-            if (!initializers.TryAdd(tensor.Name, tensor))
+            if (initializers.ContainsKey(tensor.Name))
             {
                 throw new FormatException($"the graph has two initializers named '{tensor.Name}'");
             }
+
+            initializers.Add(tensor.Name, tensor);
         }
 
         ValueInfoProto[] inputs = graph.Input.Where(input => !initializers.ContainsKey(input.Name)).ToArray();
@@ -171,7 +172,7 @@ internal static class OnnxChain
             float alpha = Float(node, "alpha", OnnxConventions.LeakyReluSlope, name);
             if (alpha != OnnxConventions.LeakyReluSlope)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                throw new FormatException(FormattableString.Invariant(
                     $"{name} has alpha = {alpha:R}, but LeakyReLU here has slope {OnnxConventions.LeakyReluSlope:R} (PyTorch's default, docs/math.md)"));
             }
         }
@@ -210,7 +211,7 @@ internal static class OnnxChain
         float value = Float(node, attribute, expected, name);
         if (value != expected)
         {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{name} has {attribute} = {value:R}, but a dense layer has {attribute} = {expected}"));
+            throw new FormatException(FormattableString.Invariant($"{name} has {attribute} = {value:R}, but a dense layer has {attribute} = {expected}"));
         }
     }
 
@@ -235,5 +236,5 @@ internal static class OnnxChain
     private static string Describe(NodeProto node, int index) =>
         node.Name.Length > 0
             ? $"node '{node.Name}' ({node.OpType})"
-            : string.Create(CultureInfo.InvariantCulture, $"node {index} ({node.OpType})");
+            : FormattableString.Invariant($"node {index} ({node.OpType})");
 }

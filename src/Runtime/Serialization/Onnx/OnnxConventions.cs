@@ -7,6 +7,7 @@ namespace Backprop.Serialization;
 /// How this project's networks live in an ONNX model, in one place for <c>Onnx.Save</c> and <c>Onnx.Load</c>: the operator
 /// names, the opset and IR version written, the element types, the node and tensor names of saved models, and the
 /// activations' ONNX operators with their attributes (LeakyReLU's slope is the contract's 0.01, docs/math.md).
+/// Compiled into the runtime and the generator alike.
 /// </summary>
 internal static class OnnxConventions
 {

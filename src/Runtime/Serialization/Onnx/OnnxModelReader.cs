@@ -1,6 +1,6 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using Backprop.Serialization.OnnxFormat;
 using Google.Protobuf;
@@ -9,19 +9,31 @@ namespace Backprop.Serialization;
 
 /// <summary>
 /// Turns the bytes of an ONNX model into a declared network's parameters in the layout of docs/math.md, or a
-/// <see cref="FormatException"/> that says which node or tensor does not fit and why. Takes the declaration as plain
-/// values so that build-time weights can share it.
+/// <see cref="FormatException"/> that says which node or tensor does not fit and why. Compiled into the runtime
+/// (<c>Onnx.Load</c>) and the generator (build-time weights) alike, so it takes the declaration as plain values and
+/// sticks to what .NET Standard 2.0 offers.
 /// </summary>
 internal static class OnnxModelReader
 {
-    /// <summary>The parameters <c>[W1, b1, W2, b2, ...]</c> of the network the file holds, checked against the declaration.</summary>
-    public static double[] Parameters(byte[] bytes, NetworkArchitecture architecture) => Parameters(
-        bytes, architecture.LayerSizes.ToArray(), architecture.Activations.ToArray(), architecture.Loss, architecture.HasBias, architecture.ElementType == typeof(float));
-
-    /// <summary>The parameters <c>[W1, b1, W2, b2, ...]</c> of the network the file holds, checked against the declaration.</summary>
-    public static double[] Parameters(byte[] bytes, IReadOnlyList<int> layers, IReadOnlyList<Activation> activations, LossFunction loss, bool bias, bool single)
+    /// <summary>Parses the bytes of an ONNX model; a <see cref="FormatException"/> when they are not one.</summary>
+    public static ModelProto Parse(byte[] bytes)
     {
-        ModelProto model = Parse(bytes);
+        try
+        {
+            return ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException exception)
+        {
+            throw new FormatException("the file is not a valid ONNX model (protobuf): " + exception.Message.TrimEnd('.'), exception);
+        }
+    }
+
+    /// <summary>
+    /// The parameters <c>[W1, b1, W2, b2, ...]</c> of the network <paramref name="model"/> holds, checked against the
+    /// declaration; a <see cref="FormatException"/> that names the node when it does not fit.
+    /// </summary>
+    public static double[] Parameters(ModelProto model, IReadOnlyList<int> layers, IReadOnlyList<Activation> activations, LossFunction loss, bool bias, bool single)
+    {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (StringStringEntryProto entry in model.MetadataProps)
         {
@@ -37,7 +49,7 @@ internal static class OnnxModelReader
         List<OnnxDenseLayer> chain = OnnxChain.Read(model);
         if (chain.Count != activations.Count)
         {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+            throw new FormatException(FormattableString.Invariant(
                 $"the graph has {chain.Count} dense layers, but the network declares {activations.Count} ({ShapeText(layers)})"));
         }
 
@@ -76,7 +88,7 @@ internal static class OnnxModelReader
             {
                 if (!(biases.Dims.SequenceEqual(new long[] { fanOut }) || biases.Dims.SequenceEqual(new long[] { 1, fanOut })))
                 {
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                    throw new FormatException(FormattableString.Invariant(
                         $"{found.Node}: biases '{biases.Name}' have shape [{string.Join(", ", biases.Dims)}], but layer {layer} needs [{fanOut}]"));
                 }
 
@@ -86,18 +98,6 @@ internal static class OnnxModelReader
         }
 
         return parameters;
-    }
-
-    private static ModelProto Parse(byte[] bytes)
-    {
-        try
-        {
-            return ModelProto.Parser.ParseFrom(bytes);
-        }
-        catch (InvalidProtocolBufferException exception)
-        {
-            throw new FormatException("the file is not a valid ONNX model (protobuf): " + exception.Message.TrimEnd('.'), exception);
-        }
     }
 
     private static void CheckActivation(OnnxDenseLayer found, int layer, IReadOnlyList<Activation> activations, LossFunction loss)
@@ -136,7 +136,7 @@ internal static class OnnxModelReader
             ReadOnlySpan<byte> raw = tensor.RawData.Span;
             if (raw.Length != (long)count * size)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{name} holds {raw.Length} bytes, but {count} values of {dtype} take {(long)count * size}"));
+                throw new FormatException(FormattableString.Invariant($"{name} holds {raw.Length} bytes, but {count} values of {dtype} take {(long)count * size}"));
             }
 
             for (int i = 0; i < count; i++)
@@ -154,7 +154,7 @@ internal static class OnnxModelReader
             };
             if (stored != count)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{name} holds {stored} values, but its shape needs {count}"));
+                throw new FormatException(FormattableString.Invariant($"{name} holds {stored} values, but its shape needs {count}"));
             }
 
             Span<byte> bits = stackalloc byte[2];
@@ -170,14 +170,14 @@ internal static class OnnxModelReader
                 }
                 else
                 {
-                    System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(bits, unchecked((ushort)tensor.Int32Data[i]));
+                    BinaryPrimitives.WriteUInt16LittleEndian(bits, unchecked((ushort)tensor.Int32Data[i]));
                     values[i] = SafetensorsConventions.ReadElement(dtype, bits);
                 }
             }
         }
 
         int bad = Array.FindIndex(values, value => double.IsNaN(value) || double.IsInfinity(value));
-        return bad < 0 ? values : throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"{name} holds a value that is not finite at index {bad}"));
+        return bad < 0 ? values : throw new FormatException(FormattableString.Invariant($"{name} holds a value that is not finite at index {bad}"));
     }
 
     private static string ShapeText(IReadOnlyList<int> layers) => string.Join("-", layers);
