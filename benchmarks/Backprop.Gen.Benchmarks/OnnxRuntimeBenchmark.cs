@@ -9,8 +9,9 @@ namespace Backprop.Benchmarks;
 /// W4 against the engine a .NET user would pick for inference: the same networks exported by <c>torch.onnx.export</c>
 /// (<c>benchmarks/peers/export_onnx.py</c>), 8-4-1 (ReLU, sigmoid; W4a) and 784-128-64-10 (ReLU, ReLU, identity;
 /// W4b), run in-process by ONNX Runtime on one intra-op thread with input and output bound once, against our
-/// <c>Predict</c> with the same weights (<see cref="PeerWeights"/>). Setup checks that both compute the same outputs.
-/// The ratio column is ours / ONNX Runtime.
+/// <c>Predict</c> with the same model file read by <c>Onnx.Load</c>. Setup checks that the file holds the
+/// <see cref="PeerWeights"/> (which the C loop uses too) and that both compute the same outputs. The ratio column is
+/// ours / ONNX Runtime.
 /// </summary>
 [MemoryDiagnoser]
 public class OnnxRuntimeBenchmark
@@ -39,7 +40,15 @@ public class OnnxRuntimeBenchmark
         int rows = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
         _isSmall = parts[0] == "8-4-1";
         INetwork<float> network = _isSmall ? _small : _large;
+        string model = Peer("w4_" + parts[0].Replace('-', '_') + ".onnx");
+        Onnx.Load(network, model);
+        float[] loaded = network.Parameters.ToArray();
         PeerWeights.Apply(network);
+        if (!network.Parameters.SequenceEqual(loaded))
+        {
+            throw new InvalidOperationException($"{model} does not hold the peers' weights: rerun benchmarks/peers/export_onnx.py.");
+        }
+
         NetworkArchitecture architecture = network.Architecture;
         int inputs = architecture.LayerSizes[0];
         int outputs = architecture.LayerSizes[^1];
@@ -50,7 +59,7 @@ public class OnnxRuntimeBenchmark
         _theirs = new float[rows * outputs];
 
         var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-        _session = new InferenceSession(Peer("w4_" + parts[0].Replace('-', '_') + ".onnx"), options);
+        _session = new InferenceSession(model, options);
         _runOptions = new RunOptions();
         _inputValues = new[] { OrtValue.CreateTensorValueFromMemory(_inputs, new long[] { rows, inputs }) };
         _outputValues = new[] { OrtValue.CreateTensorValueFromMemory(_theirs, new long[] { rows, outputs }) };
