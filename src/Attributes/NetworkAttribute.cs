@@ -40,9 +40,10 @@ public sealed class NetworkAttribute : Attribute
     public Type ElementType { get; set; } = typeof(float);
 
     /// <summary>
-    /// A safetensors file (for example saved by <c>Safetensors.Save</c>) whose parameters are baked into the assembly at
-    /// build time, so that the network is ready without file I/O. List the file as an <c>AdditionalFiles</c> item; a file
-    /// that is missing, damaged or of another shape is a compile error.
+    /// A safetensors file (for example saved by <c>Safetensors.Save</c>) or an ONNX model (<c>Onnx.Save</c>,
+    /// <c>torch.onnx.export</c>, ending in <c>.onnx</c>) whose parameters are baked into the assembly at build time, so
+    /// that the network is ready without file I/O. List the file as an <c>AdditionalFiles</c> item; a file that is
+    /// missing, damaged or of another network is a compile error.
     /// </summary>
     public string? Weights { get; set; }
 }
