@@ -58,7 +58,27 @@ ratio=$(cat "$work/w3_ratio")
 echo
 echo "W3 gradient, default NativeAOT publish against the JIT: ${ratio}x; BPG100 shown by its build: $warned"
 
+# The three builds must compute the same values, to the rounding that separate multiplies and adds (the portable
+# paths) or other vector widths give: every number of the "computed:" lines within 1e-4 relative of the JIT's.
+same=$(for name in jit default v3; do sed -n 's/^computed: //p' "$work/$name.txt" | tr -c '0-9.eE+\n-' ' '; done | awk '
+    { for (i = 1; i <= NF; i++) value[NR, i] = $i; fields = NF }
+    END {
+        worst = 0
+        for (row = 2; row <= 3; row++)
+            for (i = 1; i <= fields; i++) {
+                d = value[row, i] - value[1, i]; if (d < 0) d = -d
+                m = value[1, i]; if (m < 0) m = -m
+                if (m > 0 && d / m > worst) worst = d / m
+            }
+        printf "%.1e", worst
+    }')
+echo "largest relative difference of the native builds' results from the JIT's: $same (allowed 1e-4)"
+
 if [ "${1:-}" = "--check" ]; then
+    if awk -v d="$same" 'BEGIN { exit !(d > 1e-4) }'; then
+        echo "aot speed: the native builds compute other values than the JIT."
+        exit 1
+    fi
     if awk -v r="$ratio" 'BEGIN { exit !(r > 1.2) }' && [ "$warned" != yes ]; then
         echo "aot speed: the default native publish is ${ratio}x slower than the JIT on W3's gradient and its build did not say so (BPG100)."
         exit 1
