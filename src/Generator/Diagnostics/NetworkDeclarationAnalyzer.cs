@@ -54,6 +54,7 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
     private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol attributeType)
     {
         var type = (INamedTypeSymbol)context.Symbol;
+        ReportNetworksNestedIn(context, type, attributeType);
         AttributeData? attribute = type.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attributeType));
         if (attribute is null)
         {
@@ -76,10 +77,38 @@ public sealed class NetworkDeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        foreach (DeclarationProblem problem in problems)
+        // A containing type that is not partial is reported by that type's own analysis (ReportNetworksNestedIn), so that
+        // the diagnostic lies inside the symbol analyzed: the IDE then shows it, and offers its fix, while it analyzes
+        // only the open document.
+        foreach (DeclarationProblem problem in problems.Where(problem => problem.Site != ProblemSite.ContainingTypeName))
         {
             Location location = Locate(problem, type, attribute, context.CancellationToken);
             context.ReportDiagnostic(Diagnostic.Create(problem.Descriptor, location, problem.MessageArguments));
+        }
+    }
+
+    // BPG011 on a type that is not partial, once for each network declared inside it at any depth.
+    private static void ReportNetworksNestedIn(SymbolAnalysisContext context, INamedTypeSymbol type, INamedTypeSymbol attributeType)
+    {
+        if (type.GetTypeMembers().IsEmpty || NetworkParser.IsPartial(type, context.CancellationToken))
+        {
+            return;
+        }
+
+        var nested = new Stack<INamedTypeSymbol>(type.GetTypeMembers());
+        while (nested.Count > 0)
+        {
+            INamedTypeSymbol member = nested.Pop();
+            foreach (INamedTypeSymbol inner in member.GetTypeMembers())
+            {
+                nested.Push(inner);
+            }
+
+            AttributeData? attribute = member.GetAttributes().FirstOrDefault(data => SymbolEqualityComparer.Default.Equals(data.AttributeClass, attributeType));
+            if (attribute is not null && !NetworkParser.ReadAttribute(attribute).HasBindingErrors)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ContainingTypeNotPartial, type.Locations.FirstOrDefault() ?? Location.None, member.Name, type.Name));
+            }
         }
     }
 

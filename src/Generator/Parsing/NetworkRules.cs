@@ -11,8 +11,27 @@ namespace Backprop.Generator.Parsing;
 /// </summary>
 internal static class NetworkRules
 {
-    private const int LastActivation = (int)Activation.Softmax;
-    private const int LastLoss = (int)LossFunction.CrossEntropy;
+    /// <summary>The largest defined <see cref="Activation"/> value.</summary>
+    public const int LastActivation = (int)Activation.Softmax;
+
+    /// <summary>The largest defined <see cref="LossFunction"/> value.</summary>
+    public const int LastLoss = (int)LossFunction.CrossEntropy;
+
+    /// <summary>The output activation a loss needs (docs/math.md's fused gradients), or null when any will do.</summary>
+    public static Activation? OutputActivationFor(LossFunction loss) => loss switch
+    {
+        LossFunction.CrossEntropy => Activation.Softmax,
+        LossFunction.BinaryCrossEntropy => Activation.Sigmoid,
+        _ => null,
+    };
+
+    /// <summary>The loss an output activation implies: the one that needs it, or mean squared error.</summary>
+    public static LossFunction LossFor(Activation output) => output switch
+    {
+        Activation.Softmax => LossFunction.CrossEntropy,
+        Activation.Sigmoid => LossFunction.BinaryCrossEntropy,
+        _ => LossFunction.MeanSquaredError,
+    };
 
     public static List<DeclarationProblem> FindProblems(INamedTypeSymbol type, NetworkDeclaration declaration, CancellationToken cancellationToken)
     {
@@ -164,11 +183,11 @@ internal static class NetworkRules
         {
             problems.Add(new DeclarationProblem(DiagnosticDescriptors.UndefinedEnumValue, ProblemSite.Argument, name, nameof(LossFunction), declaration.Loss) { ArgumentName = "Loss" });
         }
-        else if (declaration.Loss == (int)LossFunction.CrossEntropy && output != Activation.Softmax)
+        else if (declaration.Loss == (int)LossFunction.CrossEntropy && output != OutputActivationFor(LossFunction.CrossEntropy))
         {
             problems.Add(new DeclarationProblem(DiagnosticDescriptors.CrossEntropyNeedsSoftmax, ProblemSite.Argument, name, output.ToString()) { ArgumentName = "Loss" });
         }
-        else if (declaration.Loss == (int)LossFunction.BinaryCrossEntropy && output != Activation.Sigmoid)
+        else if (declaration.Loss == (int)LossFunction.BinaryCrossEntropy && output != OutputActivationFor(LossFunction.BinaryCrossEntropy))
         {
             problems.Add(new DeclarationProblem(DiagnosticDescriptors.BinaryCrossEntropyNeedsSigmoid, ProblemSite.Argument, name, output.ToString()) { ArgumentName = "Loss" });
         }
