@@ -6,15 +6,18 @@ namespace Backprop.Tests;
 
 /// <summary>
 /// The register-blocked products against plain double loops, over shapes that hit every block and remainder path
-/// (rows and inner sizes around the 6- and 4-row blocks, inner sizes at the edge of the 256-long slices, columns around
+/// (rows and inner sizes around the 8-, 6- and 4-row blocks, inner sizes at the edge of the 256-long slices, columns around
 /// the 8- and 16-column vectors, the 32-column blocks and the 64- and 128-column rows of processors with AVX-512); the packed products also around their panels, 512-column blocks and 120-row passes,
 /// with widths and inner sizes of 1000+.
 /// </summary>
 public sealed class DenseKernelTests
 {
-    private static readonly int[] Rows = { 1, 3, 4, 5, 6, 9, 10, 16 };
+    // Rows (and, for the weight gradient, inner sizes) around the 8-, 6- and 4-row blocks: 14 = 8 + 4 + 2 single rows,
+    // 18 = 8 + 6 + 4, 22 = 16 + 6, 64 = 8 x 8; columns also at whole 32-column panels (64), where the weight gradient
+    // takes 8-row blocks.
+    private static readonly int[] Rows = { 1, 3, 4, 5, 6, 9, 10, 14, 16, 18, 22, 64 };
     private static readonly int[] Inner = { 1, 4, 7, 10, 20, 256, 257 };
-    private static readonly int[] Columns = { 1, 7, 8, 10, 15, 16, 17, 33, 40, 70, 129, 200 };
+    private static readonly int[] Columns = { 1, 7, 8, 10, 15, 16, 17, 33, 40, 64, 70, 129, 200 };
 
     [Fact]
     public void MultiplyAdd_matches_the_definition_writes_nothing_else_and_each_row_is_independent_of_its_block()

@@ -137,6 +137,84 @@ public static partial class DenseKernels
         s51.StoreUnsafe(ref c5, 16);
     }
 
+    // 8 rows x 32 columns in 16 zmm accumulators, for the forward product: a batch of 64 rows is eight of these with no
+    // remainder, and each pair of B loads feeds 16 FMAs instead of 12 (W4b's 64 rows: 88 -> 81 us on a Zen 5). Rows 0-3 and 4-7 are
+    // addressed from two bases, so that every row is a base plus 0, 1, 2 or 3 row strides and the loop needs few
+    // general registers.
+    private static void Block8x32(ref float a, nint aRow, nint aStep, int count, ref float b0, ref float b1, nint bStride, ref float c, nint cStride)
+    {
+        ref float c0 = ref c;
+        ref float c1 = ref Unsafe.Add(ref c0, cStride);
+        ref float c2 = ref Unsafe.Add(ref c1, cStride);
+        ref float c3 = ref Unsafe.Add(ref c2, cStride);
+        ref float c4 = ref Unsafe.Add(ref c3, cStride);
+        ref float c5 = ref Unsafe.Add(ref c4, cStride);
+        ref float c6 = ref Unsafe.Add(ref c5, cStride);
+        ref float c7 = ref Unsafe.Add(ref c6, cStride);
+        Vector512<float> s00 = Vector512.LoadUnsafe(ref c0), s01 = Vector512.LoadUnsafe(ref c0, 16);
+        Vector512<float> s10 = Vector512.LoadUnsafe(ref c1), s11 = Vector512.LoadUnsafe(ref c1, 16);
+        Vector512<float> s20 = Vector512.LoadUnsafe(ref c2), s21 = Vector512.LoadUnsafe(ref c2, 16);
+        Vector512<float> s30 = Vector512.LoadUnsafe(ref c3), s31 = Vector512.LoadUnsafe(ref c3, 16);
+        Vector512<float> s40 = Vector512.LoadUnsafe(ref c4), s41 = Vector512.LoadUnsafe(ref c4, 16);
+        Vector512<float> s50 = Vector512.LoadUnsafe(ref c5), s51 = Vector512.LoadUnsafe(ref c5, 16);
+        Vector512<float> s60 = Vector512.LoadUnsafe(ref c6), s61 = Vector512.LoadUnsafe(ref c6, 16);
+        Vector512<float> s70 = Vector512.LoadUnsafe(ref c7), s71 = Vector512.LoadUnsafe(ref c7, 16);
+        nint aRow3 = 3 * aRow;
+        ref float at = ref a;
+        ref float at4 = ref Unsafe.Add(ref a, 4 * aRow);
+        ref float bt0 = ref b0;
+        ref float bt1 = ref b1;
+        for (int t = 0; t < count; t++)
+        {
+            Vector512<float> v0 = Vector512.LoadUnsafe(ref bt0), v1 = Vector512.LoadUnsafe(ref bt1);
+            Vector512<float> x = Vector512.Create(at);
+            s00 = Avx512F.FusedMultiplyAdd(x, v0, s00);
+            s01 = Avx512F.FusedMultiplyAdd(x, v1, s01);
+            x = Vector512.Create(Unsafe.Add(ref at, aRow));
+            s10 = Avx512F.FusedMultiplyAdd(x, v0, s10);
+            s11 = Avx512F.FusedMultiplyAdd(x, v1, s11);
+            x = Vector512.Create(Unsafe.Add(ref at, 2 * aRow));
+            s20 = Avx512F.FusedMultiplyAdd(x, v0, s20);
+            s21 = Avx512F.FusedMultiplyAdd(x, v1, s21);
+            x = Vector512.Create(Unsafe.Add(ref at, aRow3));
+            s30 = Avx512F.FusedMultiplyAdd(x, v0, s30);
+            s31 = Avx512F.FusedMultiplyAdd(x, v1, s31);
+            x = Vector512.Create(at4);
+            s40 = Avx512F.FusedMultiplyAdd(x, v0, s40);
+            s41 = Avx512F.FusedMultiplyAdd(x, v1, s41);
+            x = Vector512.Create(Unsafe.Add(ref at4, aRow));
+            s50 = Avx512F.FusedMultiplyAdd(x, v0, s50);
+            s51 = Avx512F.FusedMultiplyAdd(x, v1, s51);
+            x = Vector512.Create(Unsafe.Add(ref at4, 2 * aRow));
+            s60 = Avx512F.FusedMultiplyAdd(x, v0, s60);
+            s61 = Avx512F.FusedMultiplyAdd(x, v1, s61);
+            x = Vector512.Create(Unsafe.Add(ref at4, aRow3));
+            s70 = Avx512F.FusedMultiplyAdd(x, v0, s70);
+            s71 = Avx512F.FusedMultiplyAdd(x, v1, s71);
+            at = ref Unsafe.Add(ref at, aStep);
+            at4 = ref Unsafe.Add(ref at4, aStep);
+            bt0 = ref Unsafe.Add(ref bt0, bStride);
+            bt1 = ref Unsafe.Add(ref bt1, bStride);
+        }
+
+        s00.StoreUnsafe(ref c0);
+        s01.StoreUnsafe(ref c0, 16);
+        s10.StoreUnsafe(ref c1);
+        s11.StoreUnsafe(ref c1, 16);
+        s20.StoreUnsafe(ref c2);
+        s21.StoreUnsafe(ref c2, 16);
+        s30.StoreUnsafe(ref c3);
+        s31.StoreUnsafe(ref c3, 16);
+        s40.StoreUnsafe(ref c4);
+        s41.StoreUnsafe(ref c4, 16);
+        s50.StoreUnsafe(ref c5);
+        s51.StoreUnsafe(ref c5, 16);
+        s60.StoreUnsafe(ref c6);
+        s61.StoreUnsafe(ref c6, 16);
+        s70.StoreUnsafe(ref c7);
+        s71.StoreUnsafe(ref c7, 16);
+    }
+
     // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
     private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {

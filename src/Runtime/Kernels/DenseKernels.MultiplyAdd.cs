@@ -70,19 +70,31 @@ public static partial class DenseKernels
             int j0 = 0;
             if (Wide)
             {
+                // The same rows as the 6- and 4-row blocks below cover (fourRowEnd, an even count), in blocks of 8 first:
+                // 8s, then at most one 6 and one 4 (a remainder of 2 after the 8s becomes 6 + 4).
+                int eightRowEnd = fourRowEnd - (fourRowEnd % WideBlockRows);
+                eightRowEnd -= fourRowEnd - eightRowEnd == 2 ? WideBlockRows : 0;
                 for (; j0 + (2 * ColumnBlock) <= columns; j0 += 2 * ColumnBlock)
                 {
                     ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
-                    for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
+                    ref float wNext = ref Unsafe.Add(ref wPanel, ColumnBlock);
+                    int r0 = 0;
+                    for (; r0 < eightRowEnd; r0 += WideBlockRows)
                     {
-                        Block6x32(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, ref Unsafe.Add(ref wPanel, ColumnBlock), stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
+                        Block8x32(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                     }
 
-                    if (fourRowEnd > sixRowEnd)
+                    if (fourRowEnd - r0 >= WideRowBlock)
                     {
-                        ref float zRows = ref Unsafe.Add(ref zRef, (sixRowEnd * stride) + j0);
-                        Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, stride, ref zRows, stride);
-                        Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref Unsafe.Add(ref wPanel, ColumnBlock), stride, ref Unsafe.Add(ref zRows, ColumnBlock), stride);
+                        Block6x32(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
+                        r0 += WideRowBlock;
+                    }
+
+                    if (fourRowEnd - r0 >= RowBlock)
+                    {
+                        ref float zRows = ref Unsafe.Add(ref zRef, (r0 * stride) + j0);
+                        Block4x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, stride, ref zRows, stride);
+                        Block4x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wNext, stride, ref Unsafe.Add(ref zRows, ColumnBlock), stride);
                     }
                 }
             }

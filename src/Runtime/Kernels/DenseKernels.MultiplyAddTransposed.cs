@@ -52,6 +52,8 @@ public static partial class DenseKernels
     // split product runs its own range of G's rows, each row computed exactly as when one thread does them all.
     internal static void MultiplyAddTransposedRows(ref float aRef, int rows, int count, int inner, ref float dRef, int columns, ref float gRef)
     {
+        // (Rows of G in 8-row Block8x32s measured slower than these 6-row blocks for 784 x 128 from 64 rows: 68-80 us
+        // against 65-68 us on a Zen 5, so the weight gradient keeps them; the forward product gains from them.)
         int k0 = 0;
         for (; k0 + WideRowBlock <= count; k0 += WideRowBlock)
         {

@@ -16,6 +16,9 @@ public static partial class DenseKernels
     // Rows of the main block (12 accumulators: enough independent FMA chains to cover the FMA latency on two pipes,
     // 0.7x the time of 4 rows at 784 -> 64 in WideLayerKernelBenchmark) and of the block for 4 to 5 rows left over.
     private const int WideRowBlock = KernelGeometry.ProductRows;
+
+    // The rows of the 512-bit block Block8x32.
+    private const int WideBlockRows = 8;
     private const int RowBlock = KernelGeometry.SmallRowGroup;
 
     // A slice of the inner dimension: a 16-column panel of W over it is 16 KB, half of a 32 KB L1 data cache.
