@@ -125,6 +125,14 @@ public static partial class DenseKernels
                 sixRowTail += 8;
             }
 
+            for (; sixRowTail < columns; sixRowTail++)
+            {
+                for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
+                {
+                    Column6(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref Unsafe.Add(ref wSlice, sixRowTail), stride, ref Unsafe.Add(ref zRef, (r0 * stride) + sixRowTail), stride);
+                }
+            }
+
             for (int r = 0; r < rows; r++)
             {
                 int from = r < sixRowEnd ? sixRowTail : r < fourRowEnd ? j0 : 0;

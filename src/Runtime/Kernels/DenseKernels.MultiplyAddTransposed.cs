@@ -80,6 +80,11 @@ public static partial class DenseKernels
                 j0 += 8;
             }
 
+            for (; j0 < columns; j0++)
+            {
+                Column6(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
+            }
+
             for (int k = k0; k < k0 + WideRowBlock; k++)
             {
                 TransposedTail(ref aRef, rows, inner, k, ref dRef, columns, ref gRef, j0);
