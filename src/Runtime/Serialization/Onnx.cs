@@ -1,12 +1,8 @@
 using System;
-using System.Buffers.Binary;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
-using System.Linq;
 using System.Numerics;
 using Backprop.Serialization;
-using Backprop.Serialization.OnnxFormat;
 using Google.Protobuf;
 
 namespace Backprop;
