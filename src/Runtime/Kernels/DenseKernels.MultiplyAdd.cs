@@ -27,17 +27,9 @@ public static partial class DenseKernels
             throw new ArgumentException("A span is shorter than its matrix.");
         }
 
-        if (!Fma.IsSupported)
+        if (Portable)
         {
-            for (int r = 0; r < rows; r++)
-            {
-                Span<float> zRow = z.Slice(r * columns, columns);
-                for (int k = 0; k < inner; k++)
-                {
-                    ScalarAxpy(a[(r * inner) + k], w.Slice(k * columns, columns), zRow);
-                }
-            }
-
+            PortableProduct(ref MemoryMarshal.GetReference(a), inner, 1, rows, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z), columns);
             return;
         }
 

@@ -25,17 +25,9 @@ public static partial class DenseKernels
             throw new ArgumentException("A span is shorter than its matrix.");
         }
 
-        if (!Fma.IsSupported)
+        if (Portable)
         {
-            for (int r = 0; r < rows; r++)
-            {
-                ReadOnlySpan<float> dRow = d.Slice(r * columns, columns);
-                for (int k = 0; k < inner; k++)
-                {
-                    ScalarAxpy(a[(r * inner) + k], dRow, g.Slice(k * columns, columns));
-                }
-            }
-
+            PortableProduct(ref MemoryMarshal.GetReference(a), 1, inner, inner, rows, ref MemoryMarshal.GetReference(d), columns, columns, ref MemoryMarshal.GetReference(g), columns);
             return;
         }
 

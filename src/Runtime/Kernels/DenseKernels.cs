@@ -1,6 +1,5 @@
 using System;
 using System.ComponentModel;
-using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -32,9 +31,6 @@ public static partial class DenseKernels
 
     // One operation per file, as in System.Numerics.Tensors' TensorPrimitives: MultiplyAdd (Z += A W),
     // MultiplyAddTransposed (G += A^T D) and Transpose in DenseKernels.<Operation>.cs, the register-blocked
-    // micro-kernels both products share in DenseKernels.Blocks.cs, the constants and the path without FMA here.
-
-    // Without FMA hardware: destination += scale * x, one row of W (or D) per term of the sum.
-    private static void ScalarAxpy(float scale, ReadOnlySpan<float> x, Span<float> destination) =>
-        TensorPrimitives.MultiplyAdd(x, scale, destination, destination);
+    // micro-kernels both products share in DenseKernels.Blocks.cs, the products without FMA in DenseKernels.Portable.cs,
+    // the constants here.
 }
