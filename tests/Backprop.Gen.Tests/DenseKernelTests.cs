@@ -189,35 +189,27 @@ public sealed class DenseKernelTests
     [Fact]
     public void The_portable_products_match_the_definition_and_each_row_is_independent_of_its_block()
     {
-        // The products of processors without FMA (a native publish for the x64 baseline, arm64), run here on this
-        // thread only: 4 x 8 blocks of 128-bit vectors, a separate multiply and add per term.
-        DenseKernels.PortableForTests = true;
-        try
+        // The products of processors without FMA (a native publish for the x64 baseline, arm64), called directly so
+        // that they run on this machine too: 4 x 8 blocks of 128-bit vectors, a separate multiply and add per term.
+        var random = new Random(5);
+        ForEachShape((rows, inner, columns) =>
         {
-            var random = new Random(5);
-            ForEachShape((rows, inner, columns) =>
+            float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns), initial = Fill(random, rows * columns);
+            float[] z = (float[])initial.Clone();
+            DenseKernels.PortableMultiplyAdd(a, rows, inner, w, columns, z);
+            AssertClose(Product(rows, inner, columns, initial, (i, t) => a[(i * inner) + t], (t, j) => w[(t * columns) + j]), z, inner, $"portable {rows}x{inner}x{columns}");
+            for (int r = 0; r < rows; r++)
             {
-                float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns), initial = Fill(random, rows * columns);
-                float[] z = (float[])initial.Clone();
-                DenseKernels.MultiplyAdd(a, rows, inner, w, columns, z);
-                AssertClose(Product(rows, inner, columns, initial, (i, t) => a[(i * inner) + t], (t, j) => w[(t * columns) + j]), z, inner, $"portable {rows}x{inner}x{columns}");
-                for (int r = 0; r < rows; r++)
-                {
-                    float[] single = initial.AsSpan(r * columns, columns).ToArray();
-                    DenseKernels.MultiplyAdd(a.AsSpan(r * inner, inner), 1, inner, w, columns, single);
-                    Assert.Equal(z.AsSpan(r * columns, columns).ToArray(), single);
-                }
+                float[] single = initial.AsSpan(r * columns, columns).ToArray();
+                DenseKernels.PortableMultiplyAdd(a.AsSpan(r * inner, inner), 1, inner, w, columns, single);
+                Assert.Equal(z.AsSpan(r * columns, columns).ToArray(), single);
+            }
 
-                float[] d = Fill(random, rows * columns), start = Fill(random, inner * columns);
-                float[] g = (float[])start.Clone();
-                DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, g);
-                AssertClose(Product(inner, rows, columns, start, (k, t) => a[(t * inner) + k], (t, j) => d[(t * columns) + j]), g, rows, $"portable dW {rows}x{inner}x{columns}");
-            });
-        }
-        finally
-        {
-            DenseKernels.PortableForTests = false;
-        }
+            float[] d = Fill(random, rows * columns), start = Fill(random, inner * columns);
+            float[] g = (float[])start.Clone();
+            DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, g);
+            AssertClose(Product(inner, rows, columns, start, (k, t) => a[(t * inner) + k], (t, j) => d[(t * columns) + j]), g, rows, $"portable dW {rows}x{inner}x{columns}");
+        });
     }
 
     private static void ForEachShape(Action<int, int, int> test)

@@ -27,9 +27,9 @@ public static partial class DenseKernels
             throw new ArgumentException("A span is shorter than its matrix.");
         }
 
-        if (Portable)
+        if (!Fma.IsSupported)
         {
-            PortableProduct(ref MemoryMarshal.GetReference(a), inner, 1, rows, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z), columns);
+            PortableMultiplyAdd(a, rows, inner, w, columns, z);
             return;
         }
 

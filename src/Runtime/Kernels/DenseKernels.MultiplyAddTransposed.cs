@@ -25,9 +25,9 @@ public static partial class DenseKernels
             throw new ArgumentException("A span is shorter than its matrix.");
         }
 
-        if (Portable)
+        if (!Fma.IsSupported)
         {
-            PortableProduct(ref MemoryMarshal.GetReference(a), 1, inner, inner, rows, ref MemoryMarshal.GetReference(d), columns, columns, ref MemoryMarshal.GetReference(g), columns);
+            PortableMultiplyAddTransposed(a, rows, inner, d, columns, g);
             return;
         }
 

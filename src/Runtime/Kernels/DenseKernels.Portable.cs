@@ -1,18 +1,19 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Kernels;
 
 public static partial class DenseKernels
 {
-    // Tests set this on their own thread to run the portable products on a machine that has FMA.
-    [ThreadStatic]
-    internal static bool PortableForTests;
+    // The products without FMA hardware (a native publish for the x64 baseline, docs/aot.md; arm64; older x64 parts),
+    // after MultiplyAdd's and MultiplyAddTransposed's argument checks. Internal so that tests run them on any machine.
+    internal static void PortableMultiplyAdd(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> w, int columns, Span<float> z) =>
+        PortableProduct(ref MemoryMarshal.GetReference(a), inner, 1, rows, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z), columns);
 
-    // The products without FMA hardware: a native publish for the x64 baseline (docs/aot.md), arm64, older x64 parts.
-    private static bool Portable => !Fma.IsSupported || PortableForTests;
+    internal static void PortableMultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g) =>
+        PortableProduct(ref MemoryMarshal.GetReference(a), 1, inner, inner, rows, ref MemoryMarshal.GetReference(d), columns, columns, ref MemoryMarshal.GetReference(g), columns);
 
     // C[i, j] += sum_t A(i, t) B[t, j] with 128-bit vectors, which every 64-bit processor .NET runs on has (SSE2 on
     // x64, AdvSimd on arm64): rows of C four at a time, eight columns in eight accumulators, so that each value of A
