@@ -368,14 +368,17 @@ def run_c_w1(exe, X, Y, params, cfg, tmp):
 
 
 def run_c_w4b(exe, cfg):
-    """One example through 784-128-64-10 in w4b_predict.c (its own rule weights; ns per call per rep)."""
+    """One example through 784-128-64-10 in w4b_predict.c (its own rule weights): ns per call per rep, ns per read of
+    every weight once per rep (the memory floor), and the calls per rep."""
     calls = max(1000, cfg["c_predict_calls"] // 200)
     r = subprocess.run([exe, str(calls), str(cfg["reps"])], capture_output=True, text=True, check=True)
+    out = {}
     for line in r.stdout.splitlines():
         k, *vals = line.split()
-        if k == "predict_ns":
-            return [float(v) for v in vals], calls
-    raise RuntimeError("w4b_predict printed no predict_ns")
+        out[k] = [float(v) for v in vals]
+    if "predict_ns" not in out or "read_ns" not in out:
+        raise RuntimeError("w4b_predict printed no predict_ns or read_ns")
+    return out["predict_ns"], out["read_ns"], calls
 
 
 def run_w4_numpy(w, params, cfg):
@@ -710,10 +713,13 @@ def main():
                 if w is W3 and "c" in peers:
                     exe, ccver = compile_c(tmp, "w4b_predict")
                     if exe is not None:
-                        ns, n = run_c_w4b(exe, cfg)
+                        ns, read_ns, n = run_c_w4b(exe, cfg)
                         record(label, "c", 1, ns=ns, flops_per_example=ff,
                                notes=f"w4b_predict.c, input-outer loops, gcc -O3 -march=native ({ccver}); {n} calls/rep, "
                                      "64 inputs cycled (throughput of back-to-back calls)")
+                        record(label, "c-read-weights", 1, ns=read_ns,
+                               notes="w4b_predict.c: every weight and bias read once and summed, nothing else; "
+                                     "the memory floor under any one-row predict (L2-resident weights)")
 
         if "W6" in only and torch_threads:
             tf = training_flops(W6["sizes"])

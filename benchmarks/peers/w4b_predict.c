@@ -10,7 +10,9 @@
  * ((7k + 13j + 5l) mod 17 - 8) / (8 sqrt(n_in)), b[l][j] = ((3j + l) mod 5 - 2) / 100, computed in double and
  * rounded to float. The inputs are 64 rows of a fixed pattern, cycled; summing the outputs keeps every call live.
  * Usage: w4b_predict CALLS REPS
- * Output: "predict_ns" and one figure per repetition (ns per call), then "output0" and the 10 outputs of row 0.
+ * Output: "predict_ns" and one figure per repetition (ns per call), then "read_ns": the time to read every weight and
+ * bias once and do nothing else (a sum in eight 64-byte vectors), the memory floor under any Predict of one row,
+ * then "output0" and the 10 outputs of row 0.
  */
 #include <math.h>
 #include <stdio.h>
@@ -23,7 +25,8 @@
 #define N3 10
 #define ROWS 64
 
-static float W1[N0 * N1], b1[N1], W2[N1 * N2], b2[N2], W3[N2 * N3], b3[N3];
+static float W1[N0 * N1] __attribute__((aligned(64))), b1[N1], W2[N1 * N2] __attribute__((aligned(64))), b2[N2],
+    W3[N2 * N3] __attribute__((aligned(64))), b3[N3];
 
 static double now_seconds(void)
 {
@@ -62,6 +65,32 @@ static void predict(const float *x, float *out)
     dense(a2, W3, b3, out, N2, N3, 0);
 }
 
+typedef float v16 __attribute__((vector_size(64)));
+
+/* Sums n floats (n a multiple of 128, 64-byte aligned) in eight independent vectors: reads them at the cache's
+ * bandwidth with no other work. noipa keeps GCC from hoisting the repeated calls out of the timing loop. */
+__attribute__((noipa)) static float read_all(const float *p, long n)
+{
+    v16 s[8] = {0};
+    for (long i = 0; i < n; i += 128)
+        for (int v = 0; v < 8; v++) s[v] += *(const v16 *)(p + i + 16 * v);
+    v16 t = ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+    float r = 0;
+    for (int j = 0; j < 16; j++) r += t[j];
+    return r;
+}
+
+static float read_weights(void)
+{
+    /* W1 (100,352 floats) and W2 (8,192) are multiples of 128; W3 and the biases (842 floats) are read as scalars. */
+    float s = read_all(W1, N0 * N1) + read_all(W2, N1 * N2);
+    for (int i = 0; i < N2 * N3; i++) s += W3[i];
+    for (int i = 0; i < N1; i++) s += b1[i];
+    for (int i = 0; i < N2; i++) s += b2[i];
+    for (int i = 0; i < N3; i++) s += b3[i];
+    return s;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
@@ -86,6 +115,12 @@ int main(int argc, char **argv)
             predict(X + (c % ROWS) * N0, out);
             sink += out[c % N3];
         }
+        printf(" %.3f", (now_seconds() - t0) * 1e9 / (double)calls);
+    }
+    printf("\nread_ns");
+    for (int r = 0; r < reps; r++) {
+        double t0 = now_seconds();
+        for (long c = 0; c < calls; c++) sink += read_weights();
         printf(" %.3f", (now_seconds() - t0) * 1e9 / (double)calls);
     }
     predict(X, out);

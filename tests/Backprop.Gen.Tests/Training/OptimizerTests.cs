@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace Backprop.Tests.Training;
@@ -56,6 +57,28 @@ public sealed class OptimizerTests
     }
 
     [Fact]
+    public void Weight_decay_skips_the_exempted_parameters_in_vectors_and_tails()
+    {
+        // 21 parameters: two 8-wide vectors and a tail of 5, with parameters 5 to 18 exempt (across both vectors and
+        // into the tail), against each rule in double with the decay term dropped for the exempted ones.
+        const int count = 21;
+        var random = new Random(11);
+        float[] start = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        float[][] gradients = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()).ToArray();
+        static bool Decayed(int i) => i is < 5 or > 18;
+
+        double[] m = new double[count], s = new double[count], v = new double[count];
+        AssertSteps(new AdamW(0.01f, weightDecay: 0.5f), start, gradients, (5, 14), (p, g, i, t) => AdamStep(Decayed(i) ? p * (1 - (0.01 * 0.5)) : p, g, i, t, m, s));
+        AssertSteps(new Sgd(0.1f, weightDecay: 0.5f), start, gradients, (5, 14), (p, g, i, _) => p - (0.1 * (g + (Decayed(i) ? 0.5 * p : 0))));
+        AssertSteps(new Momentum(0.1f, momentum: 0.9f, weightDecay: 0.5f), start, gradients, (5, 14), (p, g, i, t) =>
+        {
+            double decayed = g + (Decayed(i) ? 0.5 * p : 0);
+            v[i] = t == 1 ? decayed : (0.9 * v[i]) + decayed;
+            return p - (0.1 * v[i]);
+        });
+    }
+
+    [Fact]
     public void Reset_clears_the_state_and_step_count()
     {
         var adam = new Adam(0.01f);
@@ -95,6 +118,72 @@ public sealed class OptimizerTests
         Assert.Equal(0, adam.StepCount);
     }
 
+    public static TheoryData<string> Rules => new() { "sgd", "sgd-decay", "momentum", "nesterov-decay", "adam", "adamw" };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void A_step_keeping_the_previous_values_gives_the_bits_of_Step_and_the_copy_and_norm(string rule)
+    {
+        // 1,003 parameters (vector bodies and a tail), weight decay exempted over a range, and four steps so that
+        // momentum and moments carry state between them; the trainer's one-pass step against the public Step.
+        const int count = 1_003;
+        Optimizer whole = Create(rule), fused = Create(rule);
+        foreach (Optimizer optimizer in new[] { whole, fused })
+        {
+            optimizer.Reset(count);
+            optimizer.ExcludeFromWeightDecay(290, 40);
+        }
+
+        var random = new Random(3);
+        float[] a = new float[count], gradient = new float[count], previous = new float[count];
+        for (int i = 0; i < count; i++)
+        {
+            a[i] = (float)(random.NextDouble() - 0.5);
+        }
+
+        float[] b = (float[])a.Clone();
+        for (int step = 1; step <= 4; step++)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                gradient[i] = (float)(random.NextDouble() - 0.5);
+            }
+
+            float[] before = (float[])b.Clone();
+            whole.Step(a, gradient, 0.05f);
+            Assert.True(fused.TryStepKeepingPrevious(b, gradient, 0.05f, previous, out float squaredNorm));
+
+            Assert.Equal(whole.StepCount, fused.StepCount);
+            Assert.Equal(a, b);
+            Assert.Equal(before, previous);
+            double expected = b.Sum(p => (double)p * p);
+            Assert.True(Math.Abs(squaredNorm - expected) <= 1e-5 * expected, $"{squaredNorm} vs {expected}");
+        }
+    }
+
+    [Fact]
+    public void Rules_derived_outside_the_library_take_their_own_whole_step()
+    {
+        var derived = new DecayedAdam();
+        derived.Reset(4);
+        Assert.False(derived.TryStepKeepingPrevious(new float[4], new float[4], 0.1f, new float[4], out _));
+        Assert.Equal(0, derived.StepCount);
+
+        float[] parameters = { 1, 2, 3, 4 };
+        derived.Step(parameters, new float[4], 0.1f);
+        Assert.Equal(new[] { 0.5f, 1, 1.5f, 2 }, parameters); // the whole vector went through ApplyDecay
+    }
+
+    private static Optimizer Create(string rule) => rule switch
+    {
+        "sgd" => new Sgd(0.05f),
+        "sgd-decay" => new Sgd(0.05f, weightDecay: 0.01f),
+        "momentum" => new Momentum(0.05f, momentum: 0.9f),
+        "nesterov-decay" => new Momentum(0.05f, momentum: 0.9f, nesterov: true, weightDecay: 0.01f),
+        "adam" => new Adam(0.01f),
+        _ => new AdamW(0.01f, weightDecay: 0.1f),
+    };
+
     private static double AdamStep(double p, double g, int i, int t, double[] m, double[] s)
     {
         m[i] = (0.9 * m[i]) + (0.1 * g);
@@ -105,25 +194,38 @@ public sealed class OptimizerTests
     }
 
     // Runs three steps of the optimizer and of the hand-written rule (p, g, index, step) -> new p, in double.
-    private static void AssertSteps(Optimizer optimizer, Func<double, double, int, int, double> rule)
-    {
-        optimizer.Reset(Start.Length);
-        float[] parameters = (float[])Start.Clone();
-        double[] expected = Array.ConvertAll(Start, value => (double)value);
-        for (int t = 1; t <= Gradients.Length; t++)
-        {
-            optimizer.Step(parameters, Gradients[t - 1], optimizer.LearningRate);
-            for (int i = 0; i < expected.Length; i++)
-            {
-                expected[i] = rule(expected[i], Gradients[t - 1][i], i, t);
-            }
+    private static void AssertSteps(Optimizer optimizer, Func<double, double, int, int, double> rule) =>
+        AssertSteps(optimizer, Start, Gradients, exempt: (0, 0), rule);
 
+    // Runs a step per gradient, with the parameters of the exempt range (start, length) exempt from weight decay.
+    private static void AssertSteps(Optimizer optimizer, float[] start, float[][] gradients, (int Start, int Length) exempt, Func<double, double, int, int, double> rule)
+    {
+        optimizer.Reset(start.Length);
+        optimizer.ExcludeFromWeightDecay(exempt.Start, exempt.Length);
+        float[] parameters = (float[])start.Clone();
+        double[] expected = Array.ConvertAll(start, value => (double)value);
+        for (int t = 1; t <= gradients.Length; t++)
+        {
+            optimizer.Step(parameters, gradients[t - 1], optimizer.LearningRate);
             for (int i = 0; i < expected.Length; i++)
             {
-                Assert.True(Math.Abs(parameters[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"step {t}, parameter {i}: {parameters[i]} vs {expected[i]}");
+                expected[i] = rule(expected[i], gradients[t - 1][i], i, t);
+                Assert.True(Math.Abs(parameters[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"{optimizer.GetType().Name} step {t}, parameter {i}: {parameters[i]} vs {expected[i]}");
             }
         }
 
-        Assert.Equal(Gradients.Length, optimizer.StepCount);
+        Assert.Equal(gradients.Length, optimizer.StepCount);
+    }
+
+    // A rule derived from Adam whose decay halves the parameters: a zero gradient leaves only the decay.
+    private sealed class DecayedAdam : Adam
+    {
+        protected override void ApplyDecay(Span<float> parameters, float learningRate)
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] *= 0.5f;
+            }
+        }
     }
 }

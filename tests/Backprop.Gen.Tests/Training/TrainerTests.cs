@@ -167,6 +167,57 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_step_is_the_gradient_then_one_whole_optimizer_step_whatever_the_rule()
+    {
+        // The trainer's step keeps the rollback copy and the finiteness check inside the optimizer's pass for the
+        // built-in rules (AdamW here, with the biases exempt from decay) and around Step for one derived outside the
+        // library; either way the bits must be those of the gradient then the optimizer's own Step.
+        (float[] x, float[] y) = Classification(48, seed: 6);
+        foreach (Func<Optimizer> create in new Func<Optimizer>[] { () => new AdamW(0.01f, weightDecay: 0.5f), () => new HalvingStepSgd(0.5f) })
+        {
+            var trained = new WideNet();
+            trained.Initialize(4);
+            var reference = new WideNet();
+            reference.Initialize(4);
+            Optimizer optimizer = create();
+            optimizer.Reset(WideNet.ParameterCount);
+            NetworkArchitecture architecture = reference.Architecture;
+            for (int layer = 0; layer < architecture.WeightLayerCount; layer++)
+            {
+                optimizer.ExcludeFromWeightDecay(architecture.BiasOffset(layer), architecture.LayerSizes[layer + 1]);
+            }
+
+            var gradient = new float[WideNet.ParameterCount];
+            using var trainer = new Trainer<WideNet>(trained, create(), new TrainingOptions { DecayBiases = false, MaxDegreeOfParallelism = 1 });
+            for (int step = 0; step < 3; step++)
+            {
+                trainer.TrainBatch(x, y);
+                reference.Gradient(x, y, gradient);
+                optimizer.Step(reference.Parameters, gradient, optimizer.LearningRate);
+                Assert.Equal(reference.Parameters.ToArray(), trained.Parameters.ToArray());
+            }
+        }
+    }
+
+    [Fact]
+    public void A_parameter_overflowing_at_the_end_of_the_update_restores_every_parameter()
+    {
+        // AdamW's decay factor 1 - lr * weightDecay is -1e30: the parameters near 0.1 stay finite, the one set to 1e10
+        // (a bias of the last layer, updated last) overflows after every other parameter was updated.
+        (float[] x, float[] y) = Classification(32, seed: 10);
+        var net = new WideNet();
+        net.Initialize(5);
+        net.Parameters[WideNet.ParameterCount - 3] = 1e10f;
+        float[] start = net.Parameters.ToArray();
+        using var trainer = new Trainer<WideNet>(net, new AdamW(1e30f, weightDecay: 1f), new TrainingOptions { MaxDegreeOfParallelism = 1 });
+
+        var exception = Assert.Throws<TrainingDivergedException>(() => trainer.TrainBatch(x, y));
+
+        Assert.Contains("a parameter after the update", exception.Message);
+        Assert.Equal(start, net.Parameters.ToArray());
+    }
+
+    [Fact]
     public void A_non_finite_input_is_reported_as_a_non_finite_loss_and_changes_nothing()
     {
         (float[] x, float[] y) = Regression(16, seed: 9);
@@ -292,6 +343,22 @@ public sealed class TrainerTests
         float[] x = Enumerable.Range(0, rows * WideNet.InputSize).Select(_ => (float)random.NextDouble()).ToArray();
         float[] y = OneHot.Encode(Enumerable.Range(0, rows).Select(_ => random.Next(WideNet.OutputSize)).ToArray(), WideNet.OutputSize);
         return (x, y);
+    }
+
+    // Plain SGD at half the rate, written as a user would: only the public Update to override.
+    private sealed class HalvingStepSgd(float learningRate) : Optimizer(learningRate)
+    {
+        protected override void ResetState(int parameterCount)
+        {
+        }
+
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step)
+        {
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i] -= 0.5f * learningRate * gradient[i];
+            }
+        }
     }
 
     private sealed class Collect(List<EpochReport> reports, Action<EpochReport>? then = null) : IProgress<EpochReport>

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -51,10 +52,40 @@ public class Adam : Optimizer
     }
 
     /// <inheritdoc/>
+    /// <remarks>Only for Adam and AdamW themselves: a derived rule's <see cref="ApplyDecay"/> runs as a pass of its own.</remarks>
+    private protected override bool KeepsPrevious => GetType() == typeof(Adam) || GetType() == typeof(AdamW);
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step)
     {
-        ApplyDecay(parameters, learningRate);
+        if (KeepsPrevious)
+        {
+            UpdateKeepingPrevious(parameters, gradient, learningRate, step, default);
+            return;
+        }
 
+        ApplyDecay(parameters, learningRate);
+        Moments(parameters, gradient, learningRate, step, default, 1f);
+    }
+
+    /// <inheritdoc/>
+    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous) =>
+        Moments(parameters, gradient, learningRate, step, previous, DecayKeep(learningRate));
+
+    /// <summary>Applies any decay to the parameters before the Adam step (nothing for plain Adam).</summary>
+    /// <param name="parameters">The parameters.</param>
+    /// <param name="learningRate">This step's learning rate.</param>
+    protected virtual void ApplyDecay(Span<float> parameters, float learningRate)
+    {
+    }
+
+    /// <summary>What AdamW multiplies each decayed parameter by before the step (1 for plain Adam).</summary>
+    private protected virtual float DecayKeep(float learningRate) => 1f;
+
+    // The decay by `decayKeep` (for the parameters the mask does not exempt), the moments and the step, writing each
+    // parameter's value before all of it to `previous` unless that is empty; returns the updated parameters' sum of squares.
+    private float Moments(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, float decayKeep)
+    {
         // Scalars in double, as PyTorch computes them in Python, then rounded once for the float arithmetic.
         double biasCorrection1 = 1 - Math.Pow(_beta1, step);
         double biasCorrection2 = 1 - Math.Pow(_beta2, step);
@@ -67,10 +98,20 @@ public class Adam : Optimizer
 
         Span<float> m = _firstMoment;
         Span<float> v = _secondMoment;
+        ReadOnlySpan<float> mask = DecayMask;
+        bool keep = !previous.IsEmpty;
+        bool decays = decayKeep != 1f;
+        float squares = 0;
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             // The same operations as below, a vector at a time (see Sgd); square root and division are exact either way.
+            ref float p = ref MemoryMarshal.GetReference(parameters);
+            ref float gradients = ref MemoryMarshal.GetReference(gradient);
+            ref float first = ref MemoryMarshal.GetReference(m);
+            ref float second = ref MemoryMarshal.GetReference(v);
+            ref float exempt = ref MemoryMarshal.GetReference(mask);
+            ref float before = ref MemoryMarshal.GetReference(previous);
             var vb1 = new Vector<float>(beta1);
             var vb2 = new Vector<float>(beta2);
             var v1 = new Vector<float>(oneMinusBeta1);
@@ -78,33 +119,51 @@ public class Adam : Optimizer
             var c2 = new Vector<float>(correction2Sqrt);
             var epsilon = new Vector<float>(_epsilon);
             var stepSize = new Vector<float>(negativeStepSize);
+            var decay = new Vector<float>(decayKeep);
+            Vector<float> sum = Vector<float>.Zero;
             for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector<float> g = new(gradient.Slice(i));
-                Vector<float> mi = (new Vector<float>(m.Slice(i)) * vb1) + (v1 * g);
-                Vector<float> vi = (new Vector<float>(v.Slice(i)) * vb2) + (v2 * g * g);
-                mi.CopyTo(m.Slice(i));
-                vi.CopyTo(v.Slice(i));
+                Vector<float> old = Vector.LoadUnsafe(ref p, (nuint)i);
+                if (keep)
+                {
+                    old.StoreUnsafe(ref before, (nuint)i);
+                }
+
+                Vector<float> decayed = !decays ? old
+                    : mask.IsEmpty ? old * decay
+                    : old * Vector.ConditionalSelect(Vector.Equals(Vector.LoadUnsafe(ref exempt, (nuint)i), Vector<float>.Zero), Vector<float>.One, decay);
+                Vector<float> g = Vector.LoadUnsafe(ref gradients, (nuint)i);
+                Vector<float> mi = (Vector.LoadUnsafe(ref first, (nuint)i) * vb1) + (v1 * g);
+                Vector<float> vi = (Vector.LoadUnsafe(ref second, (nuint)i) * vb2) + (v2 * g * g);
+                mi.StoreUnsafe(ref first, (nuint)i);
+                vi.StoreUnsafe(ref second, (nuint)i);
                 Vector<float> denominator = (Vector.SquareRoot(vi) / c2) + epsilon;
-                Vector<float> p = new(parameters.Slice(i));
-                (p + (stepSize * mi / denominator)).CopyTo(parameters.Slice(i));
+                Vector<float> updated = decayed + (stepSize * mi / denominator);
+                updated.StoreUnsafe(ref p, (nuint)i);
+                sum += updated * updated;
             }
+
+            squares = Vector.Sum(sum);
         }
 
         for (; i < parameters.Length; i++)
         {
+            float old = parameters[i];
+            if (keep)
+            {
+                previous[i] = old;
+            }
+
+            float decayed = decays ? old * (DecayFactor(i) == 0 ? 1f : decayKeep) : old;
             float g = gradient[i];
             m[i] = (m[i] * beta1) + (oneMinusBeta1 * g);
             v[i] = (v[i] * beta2) + (oneMinusBeta2 * g * g);
             float denominator = (MathF.Sqrt(v[i]) / correction2Sqrt) + _epsilon;
-            parameters[i] += negativeStepSize * m[i] / denominator;
+            float updated = decayed + (negativeStepSize * m[i] / denominator);
+            parameters[i] = updated;
+            squares += updated * updated;
         }
-    }
 
-    /// <summary>Applies any decay to the parameters before the Adam step (nothing for plain Adam).</summary>
-    /// <param name="parameters">The parameters.</param>
-    /// <param name="learningRate">This step's learning rate.</param>
-    protected virtual void ApplyDecay(Span<float> parameters, float learningRate)
-    {
+        return squares;
     }
 }

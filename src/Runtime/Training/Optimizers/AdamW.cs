@@ -28,12 +28,5 @@ public sealed class AdamW : Adam
     public float WeightDecay { get; }
 
     /// <inheritdoc/>
-    protected override void ApplyDecay(Span<float> parameters, float learningRate)
-    {
-        float keep = (float)(1 - (AsDecimal(learningRate) * _weightDecay));
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            parameters[i] *= DecayFactor(i) == 0 ? 1f : keep;
-        }
-    }
+    private protected override float DecayKeep(float learningRate) => (float)(1 - (AsDecimal(learningRate) * _weightDecay));
 }

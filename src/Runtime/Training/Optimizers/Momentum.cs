@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop;
 
@@ -43,32 +44,65 @@ public sealed class Momentum : Optimizer
     protected override void ResetState(int parameterCount) => _velocity = new float[parameterCount];
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step)
+    private protected override bool KeepsPrevious => true;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step) =>
+        UpdateKeepingPrevious(parameters, gradient, learningRate, step, default);
+
+    /// <inheritdoc/>
+    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous)
     {
         float negativeRate = -learningRate;
+        bool keep = !previous.IsEmpty;
         Span<float> velocity = _velocity;
+        float squares = 0;
         int i = 0;
         if (_weightDecay == 0 && step > 1 && Vector.IsHardwareAccelerated)
         {
             // The same operations as below, a vector at a time (see Sgd).
+            ref float p = ref MemoryMarshal.GetReference(parameters);
+            ref float gradients = ref MemoryMarshal.GetReference(gradient);
+            ref float velocities = ref MemoryMarshal.GetReference(velocity);
+            ref float before = ref MemoryMarshal.GetReference(previous);
             var rate = new Vector<float>(negativeRate);
             var momentum = new Vector<float>(_momentum);
+            Vector<float> sum = Vector<float>.Zero;
             for (; i <= parameters.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Vector<float> g = new(gradient.Slice(i));
-                Vector<float> v = (new Vector<float>(velocity.Slice(i)) * momentum) + g;
-                v.CopyTo(velocity.Slice(i));
-                Vector<float> p = new(parameters.Slice(i));
-                (p + (rate * (Nesterov ? g + (momentum * v) : v))).CopyTo(parameters.Slice(i));
+                Vector<float> g = Vector.LoadUnsafe(ref gradients, (nuint)i);
+                Vector<float> v = (Vector.LoadUnsafe(ref velocities, (nuint)i) * momentum) + g;
+                v.StoreUnsafe(ref velocities, (nuint)i);
+                Vector<float> old = Vector.LoadUnsafe(ref p, (nuint)i);
+                if (keep)
+                {
+                    old.StoreUnsafe(ref before, (nuint)i);
+                }
+
+                Vector<float> updated = old + (rate * (Nesterov ? g + (momentum * v) : v));
+                updated.StoreUnsafe(ref p, (nuint)i);
+                sum += updated * updated;
             }
+
+            squares = Vector.Sum(sum);
         }
 
         for (; i < parameters.Length; i++)
         {
-            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * parameters[i]);
+            float old = parameters[i];
+            if (keep)
+            {
+                previous[i] = old;
+            }
+
+            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * old);
             float v = step == 1 ? g : (velocity[i] * _momentum) + g;
             velocity[i] = v;
-            parameters[i] += negativeRate * (Nesterov ? g + (_momentum * v) : v);
+            float updated = old + (negativeRate * (Nesterov ? g + (_momentum * v) : v));
+            parameters[i] = updated;
+            squares += updated * updated;
         }
+
+        return squares;
     }
 }

@@ -85,16 +85,55 @@ public abstract class Optimizer
     /// <exception cref="ArgumentException">A span is not <see cref="ParameterCount"/> long.</exception>
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate)
     {
+        StartStep(parameters.Length, gradient.Length);
+        Update(parameters, gradient, learningRate, StepCount);
+    }
+
+    /// <summary>
+    /// Takes a step as <see cref="Step"/> does, if this rule can do it in one pass: writes each parameter's value before
+    /// the step to <paramref name="previous"/> and returns the sum of squares of the updated parameters. A trainer keeps
+    /// that copy for a rollback and checks that sum, which as separate passes read the parameters twice more.
+    /// </summary>
+    /// <returns><see langword="false"/> (and nothing done) for a rule derived outside this library.</returns>
+    internal bool TryStepKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, Span<float> previous, out float squaredNorm)
+    {
+        squaredNorm = 0;
+        if (!KeepsPrevious)
+        {
+            return false;
+        }
+
+        StartStep(parameters.Length, gradient.Length);
+        BatchArguments.RequireLength(previous.Length, ParameterCount, 0, nameof(previous));
+        squaredNorm = UpdateKeepingPrevious(parameters, gradient, learningRate, StepCount, previous);
+        return true;
+    }
+
+    /// <summary>Whether <see cref="UpdateKeepingPrevious"/> is implemented (the built-in rules).</summary>
+    private protected virtual bool KeepsPrevious => false;
+
+    /// <summary>1 for each parameter subject to weight decay, 0 for each exempted; empty when none is exempted.</summary>
+    private protected ReadOnlySpan<float> DecayMask => _decayMask;
+
+    /// <summary>
+    /// Applies the update rule as <see cref="Update"/> does, also writing each parameter's value before the step to
+    /// <paramref name="previous"/> unless it is empty.
+    /// </summary>
+    /// <returns>The sum of squares of the updated parameters.</returns>
+    private protected virtual float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous) =>
+        throw new NotSupportedException();
+
+    private void StartStep(int parameterCount, int gradientCount)
+    {
         if (!_hasState)
         {
             throw new InvalidOperationException(
-                $"The {GetType().Name} optimizer has no state yet: call Reset({parameters.Length}) with the length of the parameter vector before the first Step (a Trainer does this itself).");
+                $"The {GetType().Name} optimizer has no state yet: call Reset({parameterCount}) with the length of the parameter vector before the first Step (a Trainer does this itself).");
         }
 
-        BatchArguments.RequireLength(parameters.Length, ParameterCount, 0, nameof(parameters));
-        BatchArguments.RequireLength(gradient.Length, ParameterCount, 0, nameof(gradient));
+        BatchArguments.RequireLength(parameterCount, ParameterCount, 0, "parameters");
+        BatchArguments.RequireLength(gradientCount, ParameterCount, 0, "gradient");
         StepCount++;
-        Update(parameters, gradient, learningRate, StepCount);
     }
 
     /// <summary>Allocates and clears the state for <paramref name="parameterCount"/> parameters.</summary>
