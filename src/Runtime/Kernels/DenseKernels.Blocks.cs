@@ -19,7 +19,7 @@ namespace Backprop.Kernels;
 public static partial class DenseKernels
 {
     // 6 rows x 16 columns: 12 accumulators in registers, one broadcast per row and two loads of B per step.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
         ref float c0 = ref c;
@@ -79,7 +79,7 @@ public static partial class DenseKernels
     // cycle, twice the 256-bit rate): 12 accumulators, two 16-column halves of B per step, b0 and b1, each bStride
     // apart per step (adjacent columns in place; two packed panels when packed). Every element gets the same fused
     // operations in the same order as in Block6x16, so both widths give the same bits.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Block6x32(ref float a, nint aRow, nint aStep, int count, ref float b0, ref float b1, nint bStride, ref float c, nint cStride)
     {
         ref float c0 = ref c;
@@ -141,6 +141,7 @@ public static partial class DenseKernels
     // remainder, and each pair of B loads feeds 16 FMAs instead of 12 (W4b's 64 rows: 88 -> 81 us on a Zen 5). Rows 0-3 and 4-7 are
     // addressed from two bases, so that every row is a base plus 0, 1, 2 or 3 row strides and the loop needs few
     // general registers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block8x32(ref float a, nint aRow, nint aStep, int count, ref float b0, ref float b1, nint bStride, ref float c, nint cStride)
     {
         ref float c0 = ref c;
@@ -216,6 +217,7 @@ public static partial class DenseKernels
     }
 
     // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
         Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, cStride));
@@ -245,7 +247,7 @@ public static partial class DenseKernels
     }
 
     // 4 rows x 16 columns, for 4 or 5 rows left over: 8 accumulators, one broadcast per row, two loads of B per step.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
         ref float c0 = ref c;
@@ -288,6 +290,7 @@ public static partial class DenseKernels
     }
 
     // 1 row x 16 columns, for the rows the 6- and 4-row blocks leave: two accumulators, the same terms in the same order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block1x16(ref float a, nint aStep, int count, ref float b, ref float c)
     {
         Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref c, 8);
@@ -308,6 +311,7 @@ public static partial class DenseKernels
 
     // One column (the last 1 to 7 of a product, such as a 10-class output layer's 9th and 10th) for 6 rows: six
     // independent FMA chains per step instead of one, which alone waits the FMA latency at every step.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Column6(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
     {
         ref float c1 = ref Unsafe.Add(ref c, cStride);
@@ -343,6 +347,7 @@ public static partial class DenseKernels
     // then one at a time, with the same fused operations in the same order as the blocks, so a row's result does not
     // depend on the block it fell in.
     // A(0, t) = a[t * aStep].
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, nint bStride, ref float cRow, int j)
     {
         for (; j + 8 <= columns; j += 8)

@@ -10,6 +10,7 @@ namespace Backprop.Kernels;
 public static partial class DenseKernels
 {
     // op(B) = B in place, row-major with rows bStep apart: each panel row is a copy of 16 consecutive values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackRows(ref float b, nint bStep, int count, int width, ref float pack)
     {
         for (int j = 0; j < width; j += PanelColumns)
@@ -37,6 +38,7 @@ public static partial class DenseKernels
 
     // op(B) = W^T for W with rows bColumn apart: op(B)[t, j] = b[t + j * bColumn]. Eight of W's rows by eight steps at a
     // time are transposed in registers (LaneKernels.Transpose8x8); the last steps and a narrow last panel one by one.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackTransposed(ref float b, nint bColumn, int count, int width, ref float pack)
     {
         for (int j = 0; j < width; j += PanelColumns)
@@ -82,6 +84,7 @@ public static partial class DenseKernels
 
     // op(A) = A^T, its row i at a[i], its steps aStep apart: panels of 6 rows, panel p at packed[6 p count], step t of
     // the panel's row r at 6 t + r. A last panel of fewer rows leaves the rest unwritten; no block reads it.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackColumns(ref float a, nint aStep, int count, int height, ref float packed)
     {
         for (int i = 0; i < height; i += ProductRows)

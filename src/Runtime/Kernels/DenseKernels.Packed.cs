@@ -212,6 +212,7 @@ public static partial class DenseKernels
     }
 
     // Rows of C against one full panel: blocks of 6 rows, a block of 4 for 4 or 5 left over, then single rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PanelRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride)
     {
         int i = 0;
@@ -234,6 +235,7 @@ public static partial class DenseKernels
 
     // Rows of C against two adjacent full panels with the 512-bit 6 x 32 block; rows left over from the 6-row blocks
     // take each panel in turn.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PanelPairRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride)
     {
         ref float next = ref Unsafe.Add(ref panel, PanelColumns * count);
@@ -253,6 +255,7 @@ public static partial class DenseKernels
     // The last panel, narrower than 16 columns (zeros packed past its width): each block of rows runs on a copy of its
     // columns of C in a 16-column tile, and only the panel's columns are copied back, so the same register blocks run
     // and nothing is written past C's row.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PartialPanelRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride, int width)
     {
         Span<float> tile = stackalloc float[ProductRows * PanelColumns];
