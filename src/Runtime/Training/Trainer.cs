@@ -48,6 +48,7 @@ public sealed class Trainer<TNetwork> : IDisposable
 
     private ParallelGradient<TNetwork>? _parallel;
     private WorkerTeam? _productTeam;
+    private ProductSplitChoice? _splitChoice;
     private int _epoch;
     private int _batch;
 
@@ -157,6 +158,9 @@ public sealed class Trainer<TNetwork> : IDisposable
         return Step(inputs, targets, rows, Array.Empty<EpochReport>());
     }
 
+    /// <summary>Whether the products split over the threads, once the timing of the first steps decided (null before).</summary>
+    internal bool? ProductSplitDecision => _splitChoice is { Decided: true } choice ? choice.Splits : null;
+
     /// <summary>Stops the worker threads.</summary>
     public void Dispose()
     {
@@ -167,6 +171,12 @@ public sealed class Trainer<TNetwork> : IDisposable
     /// <summary>The number of threads a batch of <paramref name="rows"/> examples is split over.</summary>
     /// <param name="rows">The batch size.</param>
     /// <returns>At least 1.</returns>
+    /// <remarks>
+    /// For a network with a wide layer, which splits each product over the threads, and with
+    /// <see cref="TrainingOptions.MaxDegreeOfParallelism"/> left <see langword="null"/>, this is the most it uses: its
+    /// first steps time one thread against this many, and it keeps one thread if the split is not faster on this
+    /// machine. A split gives the same bits as one thread, so that changes the speed only.
+    /// </remarks>
     public int ThreadsFor(int rows)
     {
         if (Options.MaxDegreeOfParallelism is { } pinned)
@@ -242,23 +252,22 @@ public sealed class Trainer<TNetwork> : IDisposable
     private float Step(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int rows, IReadOnlyList<EpochReport> history)
     {
         int threads = ThreadsFor(rows);
+        long start = Stopwatch.GetTimestamp();
+        ProductSplitChoice? choice = null;
         float loss;
+        if (threads > 1 && s_splitsProducts && Options.MaxDegreeOfParallelism is null)
+        {
+            choice = _splitChoice ??= new ProductSplitChoice();
+            threads = choice.ThreadsForNextStep(threads);
+        }
+
         if (threads == 1)
         {
             loss = Network.Gradient(inputs, targets, _gradient);
         }
         else if (s_splitsProducts)
         {
-            if (_productTeam is null || _productTeam.Threads != threads)
-            {
-                _productTeam?.Dispose();
-                _productTeam = new WorkerTeam(threads, "product worker");
-            }
-
-            using (ProductTeam.Enter(_productTeam))
-            {
-                loss = Network.Gradient(inputs, targets, _gradient);
-            }
+            loss = SplitGradient(inputs, targets, threads);
         }
         else
         {
@@ -298,7 +307,33 @@ public sealed class Trainer<TNetwork> : IDisposable
             throw new TrainingDivergedException(_epoch, _batch, "a parameter after the update", history);
         }
 
+        if (choice is { Decided: false })
+        {
+            // The whole step: after a split, the update reads the gradient rows a worker wrote, from the worker's cache.
+            choice.Record(threads, Stopwatch.GetElapsedTime(start).TotalSeconds, rows);
+            if (choice is { Decided: true, Splits: false })
+            {
+                _productTeam?.Dispose(); // its workers would only wait from now on
+                _productTeam = null;
+            }
+        }
+
         return loss;
+    }
+
+    // The gradient with its products split over `threads` threads (more than 1). Same bits as on one thread.
+    private float SplitGradient(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, int threads)
+    {
+        if (_productTeam is null || _productTeam.Threads != threads)
+        {
+            _productTeam?.Dispose();
+            _productTeam = new WorkerTeam(threads, "product worker");
+        }
+
+        using (ProductTeam.Enter(_productTeam))
+        {
+            return Network.Gradient(inputs, targets, _gradient);
+        }
     }
 
     // Keeps the parameters in _lastFinite, applies the optimizer's step and says whether the parameters' squared norm is

@@ -57,6 +57,41 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Left_open_the_thread_count_of_a_product_split_changes_the_speed_only()
+    {
+        // With MaxDegreeOfParallelism null, WideNet's trainer times one thread against the split after half a second of
+        // steps and keeps the faster. Train until it has decided (on a machine with several cores) and a few steps
+        // more: the parameters must be those of one pinned thread after as many steps, bit for bit.
+        (float[] x, float[] y) = Classification(48, seed: 12);
+        var open = new WideNet();
+        open.Initialize(12);
+        int steps = 0;
+        using (var trainer = new Trainer<WideNet>(open, new Momentum(0.05f), new TrainingOptions { MaxDegreeOfParallelism = null }))
+        {
+            bool several = trainer.ThreadsFor(48) > 1;
+            for (int after = 0; after < 5 && steps < 20_000; steps++)
+            {
+                trainer.TrainBatch(x, y);
+                after += trainer.ProductSplitDecision is null ? 0 : 1;
+            }
+
+            Assert.Equal(several, trainer.ProductSplitDecision is not null);
+        }
+
+        var pinned = new WideNet();
+        pinned.Initialize(12);
+        using (var trainer = new Trainer<WideNet>(pinned, new Momentum(0.05f), new TrainingOptions { MaxDegreeOfParallelism = 1 }))
+        {
+            for (int step = 0; step < steps; step++)
+            {
+                trainer.TrainBatch(x, y);
+            }
+        }
+
+        Assert.Equal(pinned.Parameters.ToArray(), open.Parameters.ToArray());
+    }
+
+    [Fact]
     public void A_gradient_split_by_rows_over_threads_matches_the_single_threaded_one()
     {
         // TinyNet is too narrow to split its products: its batch's rows are split instead, and the blocks' gradients
