@@ -19,6 +19,7 @@ internal static class PeerComparison
         ["W1_Tiny_8_4_1"] = "W1 8-4-1",
         ["W2_Small_64_32_16_1"] = "W2 64-32-16-1",
         ["W3_Medium_784_128_64_10"] = "W3 784-128-64-10",
+        ["W3_Medium_OpenThreads"] = "W3 784-128-64-10",
         ["W5_SimpleChains_4_32_16_4"] = "W5 4-32-16-4",
         ["W6_Wide_2048_2048_2048_10"] = "W6 2048-2048-2048-10",
         ["W4_Predict_8_4_1"] = "W4 8-4-1",

@@ -22,6 +22,7 @@ static void PrintRates(List<BenchmarkReport> reports)
         ["W1_Tiny_8_4_1"] = new W1Net().Architecture.TrainingFlops,
         ["W2_Small_64_32_16_1"] = new W2Net().Architecture.TrainingFlops,
         ["W3_Medium_784_128_64_10"] = new W3Net().Architecture.TrainingFlops,
+        ["W3_Medium_OpenThreads"] = new W3Net().Architecture.TrainingFlops,
         ["W5_SimpleChains_4_32_16_4"] = new W5Net().Architecture.TrainingFlops,
         ["W6_Wide_2048_2048_2048_10"] = new W6Net().Architecture.TrainingFlops,
         ["W4_Predict_8_4_1"] = new W1Net().Architecture.ForwardFlops,
@@ -48,10 +49,12 @@ static void PrintRates(List<BenchmarkReport> reports)
         }
 
         string threads = report.BenchmarkCase.Parameters.Items.FirstOrDefault(p => p.Name == "Threads")?.Value?.ToString() ?? "1";
-        if ((name.StartsWith("W1", StringComparison.Ordinal) || name.StartsWith("W4", StringComparison.Ordinal)) && threads != "1")
+        if ((name.StartsWith("W1", StringComparison.Ordinal) || name.StartsWith("W4", StringComparison.Ordinal) || name.EndsWith("OpenThreads", StringComparison.Ordinal)) && threads != "1")
         {
             continue;
         }
+
+        threads = name.EndsWith("OpenThreads", StringComparison.Ordinal) ? "open" : threads;
 
         double ns = report.ResultStatistics!.Mean;
         double gflops = flops / ns;

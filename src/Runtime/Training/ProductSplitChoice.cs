@@ -5,7 +5,7 @@ namespace Backprop;
 /// <summary>
 /// Whether splitting a network's products over threads pays on this machine, decided by timing: a trainer whose network
 /// splits its products (and whose thread count the options leave open) runs its first steps on all its threads, then
-/// runs blocks of steps on one thread and on all of them, in turn, and keeps the faster. A split gives the same bits as one
+/// runs blocks of steps on one thread and on all of them, in turn, and keeps the faster, timing again every few seconds. A split gives the same bits as one
 /// thread (each element is computed by one thread in the same order), so the choice changes the speed, never the result.
 /// </summary>
 /// <remarks>
@@ -39,6 +39,13 @@ internal sealed class ProductSplitChoice
     /// <summary>Timed steps of each kind.</summary>
     public const int SamplesPerKind = BlocksPerKind * (BlockSteps - SettleSteps);
 
+    /// <summary>
+    /// Seconds of steps after a choice until it is timed again. On a shared virtual machine the same split measured
+    /// 0.76x in one process and 1.7x in the next, so a choice is only as good as the last timing; retiming costs the 32
+    /// steps, 16 of them on the slower side, about 0.5 % of this interval for W3.
+    /// </summary>
+    public const double RetimeSeconds = 5;
+
     private readonly double[] _single = new double[SamplesPerKind];
     private readonly double[] _split = new double[SamplesPerKind];
     private int _warmupSteps;
@@ -47,8 +54,9 @@ internal sealed class ProductSplitChoice
     private int _timedSteps;
     private int _singleCount;
     private int _splitCount;
+    private double _decidedSeconds;
 
-    /// <summary>Whether the choice is made.</summary>
+    /// <summary>Whether the choice is made (until it is timed again).</summary>
     public bool Decided { get; private set; }
 
     /// <summary>After <see cref="Decided"/>: whether the products split over the threads.</summary>
@@ -69,6 +77,14 @@ internal sealed class ProductSplitChoice
     {
         if (Decided)
         {
+            _decidedSeconds += seconds;
+            if (_decidedSeconds >= RetimeSeconds)
+            {
+                Decided = false;
+                _decidedSeconds = 0;
+                _timedSteps = _singleCount = _splitCount = 0;
+            }
+
             return;
         }
 

@@ -307,16 +307,8 @@ public sealed class Trainer<TNetwork> : IDisposable
             throw new TrainingDivergedException(_epoch, _batch, "a parameter after the update", history);
         }
 
-        if (choice is { Decided: false })
-        {
-            // The whole step: after a split, the update reads the gradient rows a worker wrote, from the worker's cache.
-            choice.Record(threads, Stopwatch.GetElapsedTime(start).TotalSeconds, rows);
-            if (choice is { Decided: true, Splits: false })
-            {
-                _productTeam?.Dispose(); // its workers would only wait from now on
-                _productTeam = null;
-            }
-        }
+        // The whole step: after a split, the update reads the gradient rows a worker wrote, from the worker's cache.
+        choice?.Record(threads, Stopwatch.GetElapsedTime(start).TotalSeconds, rows);
 
         return loss;
     }

@@ -26,6 +26,32 @@ public sealed class ProductSplitChoiceTests
     }
 
     [Fact]
+    public void Times_again_after_five_seconds_and_can_change_its_mind()
+    {
+        // Decided for the split (faster), then five seconds of split steps at 0.5 s each, then the timing runs again,
+        // with one thread now faster: the choice changes to one thread.
+        var choice = new ProductSplitChoice();
+        Run(choice, _ => 1.0, single: 1.0, split: 0.7);
+        Assert.True(choice is { Decided: true, Splits: true });
+        for (int step = 0; choice.Decided; step++)
+        {
+            Assert.True(step < 10, "still decided after 5 s of steps");
+            Assert.Equal(4, choice.ThreadsForNextStep(4));
+            choice.Record(4, 0.5, 64);
+        }
+
+        for (int step = 0; !choice.Decided; step++)
+        {
+            Assert.True(step < 2 * ProductSplitChoice.BlocksPerKind * ProductSplitChoice.BlockSteps);
+            int threads = choice.ThreadsForNextStep(4);
+            Assert.Equal(step / ProductSplitChoice.BlockSteps % 2 == 0 ? 1 : 4, threads);
+            choice.Record(threads, (threads == 1 ? 0.6 : 0.9) * 1e-3 * 64, 64);
+        }
+
+        Assert.False(choice.Splits);
+    }
+
+    [Fact]
     public void Times_nothing_before_half_a_second_of_gradients()
     {
         // Steps of 10 ms: the first 50 (0.5 s) stay on all threads whatever their count past WarmupSteps.
@@ -67,7 +93,7 @@ public sealed class ProductSplitChoiceTests
         {
             threads[step] = choice.ThreadsForNextStep(4);
             double seconds = step < ProductSplitChoice.WarmupSteps ? warmup(step) : threads[step] == 1 ? single : split;
-            choice.Record(threads[step], seconds * 64, 64);
+            choice.Record(threads[step], seconds * 1e-3 * 64, 64); // ms per row
         }
 
         return threads;
