@@ -5,8 +5,9 @@ namespace Backprop;
 /// <summary>
 /// Whether splitting a network's products over threads pays on this machine, decided by timing: a trainer whose network
 /// splits its products (and whose thread count the options leave open) runs its first steps on all its threads, then
-/// runs blocks of steps on one thread and on all of them, in turn, and keeps the faster, timing again every few seconds. A split gives the same bits as one
-/// thread (each element is computed by one thread in the same order), so the choice changes the speed, never the result.
+/// runs blocks of steps on one thread and on all of them, in turn, keeps the faster, and times again every few seconds.
+/// A split gives the same bits as one thread (each element is computed by one thread in the same order), so the choice
+/// changes the speed, never the result.
 /// </summary>
 /// <remarks>
 /// Why measure: on one 2-vCPU virtual machine the split made a W3 step 1.3x faster, on another of the same kind 1.3x
@@ -41,8 +42,8 @@ internal sealed class ProductSplitChoice
 
     /// <summary>
     /// Seconds of steps after a choice until it is timed again. On a shared virtual machine the same split measured
-    /// 0.76x in one process and 1.7x in the next, so a choice is only as good as the last timing; retiming costs the 32
-    /// steps, 16 of them on the slower side, about 0.5 % of this interval for W3.
+    /// 0.76x of one thread in one process and 1.2x in another, so a choice is only as good as its last timing; timing
+    /// again costs the 32 steps, 16 of them on the slower side, about 0.5 % of this interval for W3.
     /// </summary>
     public const double RetimeSeconds = 5;
 
