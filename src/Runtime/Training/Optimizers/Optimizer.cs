@@ -103,8 +103,8 @@ public abstract class Optimizer
             return false;
         }
 
+        BatchArguments.RequireLength(previous.Length, parameters.Length, 0, nameof(previous));
         StartStep(parameters.Length, gradient.Length);
-        BatchArguments.RequireLength(previous.Length, ParameterCount, 0, nameof(previous));
         squaredNorm = UpdateKeepingPrevious(parameters, gradient, learningRate, StepCount, previous);
         return true;
     }
