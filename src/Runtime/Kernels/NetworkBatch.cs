@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Backprop.Kernels;
 
@@ -123,7 +124,15 @@ public static class NetworkBatch
         // d loss / d output of the batch mean, computed in double and rounded once, as the reference does.
         T outputScale = T.CreateTruncating(TPasses.OutputGradientFactor / rows);
         double lossSum = 0;
-        gradient.Clear();
+        if (typeof(T) == typeof(float))
+        {
+            ProductTeam.ClearGradient(MemoryMarshal.Cast<T, float>(gradient));
+        }
+        else
+        {
+            gradient.Clear();
+        }
+
         for (int start = 0; start < rows; start += TPasses.BlockRows)
         {
             int count = Math.Min(TPasses.BlockRows, rows - start);

@@ -24,8 +24,18 @@ internal static unsafe class ProductTeam
     /// </summary>
     public const long MinMultiplyAddsPerPart = 1 << 19;
 
+    /// <summary>
+    /// A layer with at least this many weights (and wide enough for the blocked products) is worth splitting: a trainer
+    /// splits the products of a network with such a layer instead of its batch's rows, with one gradient buffer and no
+    /// reduction, and W3's 64-row step gained where splitting its rows lost (TrainingThreadsBenchmark).
+    /// </summary>
+    public const int MinSplitWeights = 16_384;
+
     [ThreadStatic]
     private static WorkerTeam? t_team;
+
+    [ThreadStatic]
+    private static ParameterOwnership? t_ownership;
 
     [ThreadStatic]
     private static ProductJob? t_job;
@@ -35,11 +45,42 @@ internal static unsafe class ProductTeam
 
     /// <summary>Lets the products of the calling thread split over <paramref name="team"/> until the scope is disposed.</summary>
     /// <param name="team">The team; its workers must not be running another job meanwhile.</param>
-    public static Scope Enter(WorkerTeam team)
+    /// <param name="ownership">Which thread owns which parameters, for <see cref="ClearGradient"/>; null to clear on the calling thread.</param>
+    public static Scope Enter(WorkerTeam team, ParameterOwnership? ownership = null)
     {
-        WorkerTeam? previous = t_team;
+        var scope = new Scope(t_team, t_ownership);
         t_team = team;
-        return new Scope(previous);
+        t_ownership = ownership;
+        return scope;
+    }
+
+    /// <summary>Whether a layer's products are worth splitting (<see cref="MinSplitWeights"/>).</summary>
+    /// <param name="fanIn">The layer's inputs.</param>
+    /// <param name="fanOut">The layer's outputs.</param>
+    public static bool SplitsLayer(int fanIn, int fanOut) =>
+        fanOut >= MinBlockedColumns && (long)fanIn * fanOut >= MinSplitWeights;
+
+    /// <summary>
+    /// The first unit (block or panel) of part <paramref name="part"/> when <paramref name="units"/> are split into
+    /// <paramref name="parts"/>: part p takes units [p U / P, (p + 1) U / P), and the last part also what is left past
+    /// the whole units.
+    /// </summary>
+    public static int PartStart(int part, int units, int parts) => (int)((long)part * units / parts);
+
+    /// <summary>
+    /// Clears a gradient before a pass accumulates into it: inside a scope with the parameters' ownership, each thread
+    /// clears the rows it then accumulates, so that they stay in its cache; otherwise the calling thread clears it all.
+    /// </summary>
+    /// <param name="gradient">The gradient.</param>
+    public static void ClearGradient(Span<float> gradient)
+    {
+        if (t_ownership is { } ownership && ownership.Length == gradient.Length)
+        {
+            ownership.Clear(gradient);
+            return;
+        }
+
+        gradient.Clear();
     }
 
     /// <summary>How many parts a product of <paramref name="multiplyAdds"/> splits into, at most <paramref name="units"/>.</summary>
@@ -107,10 +148,14 @@ internal static unsafe class ProductTeam
         return (float*)Unsafe.AsPointer(ref t_pack[0]);
     }
 
-    /// <summary>Restores the team that was current before <see cref="Enter"/>.</summary>
-    public readonly ref struct Scope(WorkerTeam? previous)
+    /// <summary>Restores the team and ownership that were current before <see cref="Enter"/>.</summary>
+    public readonly ref struct Scope(WorkerTeam? previous, ParameterOwnership? previousOwnership)
     {
-        public void Dispose() => t_team = previous;
+        public void Dispose()
+        {
+            t_team = previous;
+            t_ownership = previousOwnership;
+        }
     }
 
     // One split product: which kernel, its arguments, and how its units (blocks or panels) are shared out.
@@ -158,9 +203,8 @@ internal static unsafe class ProductTeam
 
         public void Run(int part)
         {
-            // Part p takes units [p U / P, (p + 1) U / P); the last part also takes what is left past the whole units.
-            int first = (int)((long)part * _units / _parts);
-            int end = (int)((long)(part + 1) * _units / _parts);
+            int first = PartStart(part, _units, _parts);
+            int end = PartStart(part + 1, _units, _parts);
             bool last = part == _parts - 1;
             switch (_kind)
             {

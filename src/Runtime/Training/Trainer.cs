@@ -39,15 +39,12 @@ public sealed class Trainer<TNetwork> : IDisposable
     private readonly float[] _gradient = new float[TNetwork.ParameterCount];
     private readonly float[] _lastFinite = new float[TNetwork.ParameterCount];
     private readonly long _trainingFlopsPerExample = ParameterLayout.TrainingFlops(TNetwork.LayerSizes);
-    // Networks with a layer of at least this many weights, wide enough for the blocked products, split each product over
-    // the threads (ProductTeam) instead of the batch's rows: one gradient buffer, no reduction, and W3's 64-row step
-    // gains on two threads where splitting its rows lost (TrainingThreadsBenchmark).
-    private const int MinProductSplitWeights = 16_384;
-
+    // Networks with a wide layer (ProductTeam.SplitsLayer) split each product over the threads instead of the batch's rows.
     private static readonly bool s_splitsProducts = SplitsProducts(TNetwork.LayerSizes);
 
     private ParallelGradient<TNetwork>? _parallel;
     private WorkerTeam? _productTeam;
+    private ParameterOwnership? _ownership;
     private ProductSplitChoice? _splitChoice;
     private int _epoch;
     private int _batch;
@@ -261,6 +258,7 @@ public sealed class Trainer<TNetwork> : IDisposable
             threads = choice.ThreadsForNextStep(threads);
         }
 
+        ParameterOwnership? owners = null;
         if (threads == 1)
         {
             loss = Network.Gradient(inputs, targets, _gradient);
@@ -268,6 +266,7 @@ public sealed class Trainer<TNetwork> : IDisposable
         else if (s_splitsProducts)
         {
             loss = SplitGradient(inputs, targets, threads);
+            owners = _ownership;
         }
         else
         {
@@ -285,7 +284,11 @@ public sealed class Trainer<TNetwork> : IDisposable
             throw new TrainingDivergedException(_epoch, _batch, "the loss", history);
         }
 
-        float squaredNorm = TensorPrimitives.SumOfSquares<float>(_gradient);
+        // Split, each thread sums what it owns: only finiteness counts then. A clipped gradient's norm scales it, so
+        // that one is summed as on one thread, for the same bits.
+        float squaredNorm = owners is not null && Options.GradientClipNorm is null
+            ? owners.SumOfSquares(_gradient)
+            : TensorPrimitives.SumOfSquares<float>(_gradient);
         if (!float.IsFinite(squaredNorm))
         {
             throw new TrainingDivergedException(_epoch, _batch, "the gradient", history);
@@ -301,7 +304,7 @@ public sealed class Trainer<TNetwork> : IDisposable
         }
 
         Span<float> parameters = Network.Parameters;
-        if (!Update(parameters))
+        if (!Update(parameters, owners))
         {
             _lastFinite.CopyTo(parameters);
             throw new TrainingDivergedException(_epoch, _batch, "a parameter after the update", history);
@@ -320,9 +323,10 @@ public sealed class Trainer<TNetwork> : IDisposable
         {
             _productTeam?.Dispose();
             _productTeam = new WorkerTeam(threads, "product worker");
+            _ownership = new ParameterOwnership(_productTeam, Network.Architecture);
         }
 
-        using (ProductTeam.Enter(_productTeam))
+        using (ProductTeam.Enter(_productTeam, _ownership))
         {
             return Network.Gradient(inputs, targets, _gradient);
         }
@@ -332,8 +336,14 @@ public sealed class Trainer<TNetwork> : IDisposable
     // still finite (so a parameter past about 1e19, of no use to any network, counts as diverged too). The built-in rules
     // write the copy and sum the squares inside their own pass over the parameters: as separate passes the copy and
     // the check read W3's 437 KB of parameters twice more per step.
-    private bool Update(Span<float> parameters)
+    // After a split gradient, each thread updates the parameters it owns (ParameterOwnership).
+    private bool Update(Span<float> parameters, ParameterOwnership? owners)
     {
+        if (owners is not null && Optimizer.TryStartStepInRanges(parameters.Length, _gradient.Length, out int step))
+        {
+            return float.IsFinite(owners.Update(Optimizer, parameters, _gradient, LearningRate, step, _lastFinite));
+        }
+
         if (Optimizer.TryStepKeepingPrevious(parameters, _gradient, LearningRate, _lastFinite, out float squaredNorm))
         {
             return float.IsFinite(squaredNorm);
@@ -348,7 +358,7 @@ public sealed class Trainer<TNetwork> : IDisposable
     {
         for (int l = 1; l < sizes.Length; l++)
         {
-            if (sizes[l] >= KernelGeometry.MinBlockedColumns && (long)sizes[l - 1] * sizes[l] >= MinProductSplitWeights)
+            if (ProductTeam.SplitsLayer(sizes[l - 1], sizes[l]))
             {
                 return true;
             }

@@ -122,19 +122,61 @@ public sealed class OptimizerTests
 
     [Theory]
     [MemberData(nameof(Rules))]
-    public void A_step_keeping_the_previous_values_gives_the_bits_of_Step_and_the_copy_and_norm(string rule)
+    public void A_step_keeping_the_previous_values_gives_the_bits_of_Step_and_the_copy_and_norm(string rule) =>
+        AssertStepsMatchStep(rule, seed: 3, (fused, parameters, gradient, previous) =>
+        {
+            Assert.True(fused.TryStepKeepingPrevious(parameters, gradient, 0.05f, previous, out float squaredNorm));
+            return squaredNorm;
+        });
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void A_step_applied_range_by_range_gives_the_bits_of_Step(string rule) =>
+        AssertStepsMatchStep(rule, seed: 4, (ranged, parameters, gradient, previous) =>
+        {
+            // The ranges cut through vector bodies, tails and the exempted range [290, 330), in an order other than
+            // the vector's, as threads owning parts of the parameters would apply them.
+            int[] cuts = { 0, 5, 301, 302, 640, 1_003 };
+            Assert.True(ranged.TryStartStepInRanges(parameters.Length, gradient.Length, out int step));
+            Assert.Equal(ranged.StepCount, step);
+            double squares = 0;
+            foreach (int range in new[] { 3, 0, 4, 2, 1 })
+            {
+                int start = cuts[range], length = cuts[range + 1] - start;
+                squares += ranged.UpdateRange(parameters.AsSpan(start, length), gradient.AsSpan(start, length), 0.05f, step, previous.AsSpan(start, length), start);
+            }
+
+            return (float)squares;
+        });
+
+    [Fact]
+    public void Rules_derived_outside_the_library_take_their_own_whole_step()
     {
-        // 1,003 parameters (vector bodies and a tail), weight decay exempted over a range, and four steps so that
-        // momentum and moments carry state between them; the trainer's one-pass step against the public Step.
+        var derived = new DecayedAdam();
+        derived.Reset(4);
+        Assert.False(derived.TryStepKeepingPrevious(new float[4], new float[4], 0.1f, new float[4], out _));
+        Assert.False(derived.TryStartStepInRanges(4, 4, out _));
+        Assert.Equal(0, derived.StepCount);
+
+        float[] parameters = { 1, 2, 3, 4 };
+        derived.Step(parameters, new float[4], 0.1f);
+        Assert.Equal(new[] { 0.5f, 1, 1.5f, 2 }, parameters); // the whole vector went through ApplyDecay
+    }
+
+    // The trainer's forms of a step against the public Step: 1,003 parameters (vector bodies and a tail), weight decay
+    // exempted over a range, and four steps so that momentum and moments carry state between them. The form under test
+    // updates the parameters, writes their previous values and returns the updated parameters' sum of squares.
+    private static void AssertStepsMatchStep(string rule, int seed, Func<Optimizer, float[], float[], float[], float> stepUnderTest)
+    {
         const int count = 1_003;
-        Optimizer whole = Create(rule), fused = Create(rule);
-        foreach (Optimizer optimizer in new[] { whole, fused })
+        Optimizer whole = Create(rule), tested = Create(rule);
+        foreach (Optimizer optimizer in new[] { whole, tested })
         {
             optimizer.Reset(count);
             optimizer.ExcludeFromWeightDecay(290, 40);
         }
 
-        var random = new Random(3);
+        var random = new Random(seed);
         float[] a = new float[count], gradient = new float[count], previous = new float[count];
         for (int i = 0; i < count; i++)
         {
@@ -151,27 +193,14 @@ public sealed class OptimizerTests
 
             float[] before = (float[])b.Clone();
             whole.Step(a, gradient, 0.05f);
-            Assert.True(fused.TryStepKeepingPrevious(b, gradient, 0.05f, previous, out float squaredNorm));
+            float squaredNorm = stepUnderTest(tested, b, gradient, previous);
 
-            Assert.Equal(whole.StepCount, fused.StepCount);
+            Assert.Equal(whole.StepCount, tested.StepCount);
             Assert.Equal(a, b);
             Assert.Equal(before, previous);
             double expected = b.Sum(p => (double)p * p);
             Assert.True(Math.Abs(squaredNorm - expected) <= 1e-5 * expected, $"{squaredNorm} vs {expected}");
         }
-    }
-
-    [Fact]
-    public void Rules_derived_outside_the_library_take_their_own_whole_step()
-    {
-        var derived = new DecayedAdam();
-        derived.Reset(4);
-        Assert.False(derived.TryStepKeepingPrevious(new float[4], new float[4], 0.1f, new float[4], out _));
-        Assert.Equal(0, derived.StepCount);
-
-        float[] parameters = { 1, 2, 3, 4 };
-        derived.Step(parameters, new float[4], 0.1f);
-        Assert.Equal(new[] { 0.5f, 1, 1.5f, 2 }, parameters); // the whole vector went through ApplyDecay
     }
 
     private static Optimizer Create(string rule) => rule switch

@@ -56,6 +56,23 @@ public sealed class TrainerTests
         }
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    [InlineData("adamw")]
+    public void Split_steps_with_each_thread_updating_its_own_rows_follow_one_thread_bit_for_bit(string rule)
+    {
+        // After a split gradient each thread clears, checks and updates the rows it owns (ParameterOwnership), the
+        // optimizer's state and the decay mask indexed from the range's start. Several steps, so that a gradient not
+        // cleared, a state read at the wrong offset or a row updated twice would show; biases exempt from decay.
+        (float[] x, float[] y) = Classification(64, seed: 13);
+        float[] single = TrainSteps(rule, threads: 1, x, y);
+        foreach (int threads in new[] { 2, 3 })
+        {
+            Assert.Equal(single, TrainSteps(rule, threads, x, y));
+        }
+    }
+
     [Fact]
     public void Left_open_the_thread_count_of_a_product_split_changes_the_speed_only()
     {
@@ -336,6 +353,25 @@ public sealed class TrainerTests
         net.Initialize(seed: 5);
         using var trainer = new Trainer<WideNet>(net, new Adam(1e-3f), new TrainingOptions { Epochs = 2, BatchSize = 48, Seed = 9, MaxDegreeOfParallelism = threads });
         trainer.Fit(x, y);
+        return net.Parameters.ToArray();
+    }
+
+    private static float[] TrainSteps(string rule, int threads, float[] x, float[] y)
+    {
+        var net = new WideNet();
+        net.Initialize(seed: 3);
+        Optimizer optimizer = rule switch
+        {
+            "sgd" => new Sgd(0.2f),
+            "momentum" => new Momentum(0.1f, momentum: 0.9f, weightDecay: 0.01f),
+            _ => new AdamW(0.01f, weightDecay: 0.1f),
+        };
+        using var trainer = new Trainer<WideNet>(net, optimizer, new TrainingOptions { DecayBiases = false, MaxDegreeOfParallelism = threads });
+        for (int step = 0; step < 4; step++)
+        {
+            trainer.TrainBatch(x.AsSpan(step % 2 * 32 * WideNet.InputSize, 32 * WideNet.InputSize), y.AsSpan(step % 2 * 32 * WideNet.OutputSize, 32 * WideNet.OutputSize));
+        }
+
         return net.Parameters.ToArray();
     }
 

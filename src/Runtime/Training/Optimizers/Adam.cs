@@ -60,17 +60,17 @@ public class Adam : Optimizer
     {
         if (KeepsPrevious)
         {
-            UpdateKeepingPrevious(parameters, gradient, learningRate, step, default);
+            UpdateKeepingPrevious(parameters, gradient, learningRate, step, default, 0);
             return;
         }
 
         ApplyDecay(parameters, learningRate);
-        Moments(parameters, gradient, learningRate, step, default, 1f);
+        Moments(parameters, gradient, learningRate, step, default, 0, 1f);
     }
 
     /// <inheritdoc/>
-    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous) =>
-        Moments(parameters, gradient, learningRate, step, previous, DecayKeep(learningRate));
+    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset) =>
+        Moments(parameters, gradient, learningRate, step, previous, offset, DecayKeep(learningRate));
 
     /// <summary>Applies any decay to the parameters before the Adam step (nothing for plain Adam).</summary>
     /// <param name="parameters">The parameters.</param>
@@ -84,7 +84,7 @@ public class Adam : Optimizer
 
     // The decay by `decayKeep` (for the parameters the mask does not exempt), the moments and the step, writing each
     // parameter's value before all of it to `previous` unless that is empty; returns the updated parameters' sum of squares.
-    private float Moments(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, float decayKeep)
+    private float Moments(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset, float decayKeep)
     {
         // Scalars in double, as PyTorch computes them in Python, then rounded once for the float arithmetic.
         double biasCorrection1 = 1 - Math.Pow(_beta1, step);
@@ -96,9 +96,9 @@ public class Adam : Optimizer
         float oneMinusBeta1 = (float)(1 - _beta1);
         float oneMinusBeta2 = (float)(1 - _beta2);
 
-        Span<float> m = _firstMoment;
-        Span<float> v = _secondMoment;
-        ReadOnlySpan<float> mask = DecayMask;
+        Span<float> m = _firstMoment.AsSpan(offset, parameters.Length);
+        Span<float> v = _secondMoment.AsSpan(offset, parameters.Length);
+        ReadOnlySpan<float> mask = DecayMaskOf(offset, parameters.Length);
         bool keep = !previous.IsEmpty;
         bool decays = decayKeep != 1f;
         float squares = 0;
@@ -154,7 +154,7 @@ public class Adam : Optimizer
                 previous[i] = old;
             }
 
-            float decayed = decays ? old * (DecayFactor(i) == 0 ? 1f : decayKeep) : old;
+            float decayed = decays ? old * (DecayFactor(offset + i) == 0 ? 1f : decayKeep) : old;
             float g = gradient[i];
             m[i] = (m[i] * beta1) + (oneMinusBeta1 * g);
             v[i] = (v[i] * beta2) + (oneMinusBeta2 * g * g);

@@ -48,14 +48,14 @@ public sealed class Momentum : Optimizer
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step) =>
-        UpdateKeepingPrevious(parameters, gradient, learningRate, step, default);
+        UpdateKeepingPrevious(parameters, gradient, learningRate, step, default, 0);
 
     /// <inheritdoc/>
-    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous)
+    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset)
     {
         float negativeRate = -learningRate;
         bool keep = !previous.IsEmpty;
-        Span<float> velocity = _velocity;
+        Span<float> velocity = _velocity.AsSpan(offset, parameters.Length);
         float squares = 0;
         int i = 0;
         if (_weightDecay == 0 && step > 1 && Vector.IsHardwareAccelerated)
@@ -95,7 +95,7 @@ public sealed class Momentum : Optimizer
                 previous[i] = old;
             }
 
-            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * old);
+            float g = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(offset + i) * old);
             float v = step == 1 ? g : (velocity[i] * _momentum) + g;
             velocity[i] = v;
             float updated = old + (negativeRate * (Nesterov ? g + (_momentum * v) : v));

@@ -105,22 +105,61 @@ public abstract class Optimizer
 
         BatchArguments.RequireLength(previous.Length, parameters.Length, 0, nameof(previous));
         StartStep(parameters.Length, gradient.Length);
-        squaredNorm = UpdateKeepingPrevious(parameters, gradient, learningRate, StepCount, previous);
+        squaredNorm = UpdateKeepingPrevious(parameters, gradient, learningRate, StepCount, previous, 0);
         return true;
     }
+
+    /// <summary>
+    /// Counts a step whose update the caller then applies in ranges, each with <see cref="UpdateRange"/> (possibly on
+    /// several threads at once, for disjoint ranges), if this rule can.
+    /// </summary>
+    /// <param name="parameterCount">The length of the parameter vector.</param>
+    /// <param name="gradientCount">The length of the gradient.</param>
+    /// <param name="step">The step's 1-based number, for <see cref="UpdateRange"/>.</param>
+    /// <returns><see langword="false"/> (and nothing done) for a rule derived outside this library.</returns>
+    internal bool TryStartStepInRanges(int parameterCount, int gradientCount, out int step)
+    {
+        step = 0;
+        if (!KeepsPrevious)
+        {
+            return false;
+        }
+
+        StartStep(parameterCount, gradientCount);
+        step = StepCount;
+        return true;
+    }
+
+    /// <summary>
+    /// Applies step <paramref name="step"/> (from <see cref="TryStartStepInRanges"/>) to the parameters from
+    /// <paramref name="offset"/> on, writing their values before the step to <paramref name="previous"/>: the same bits
+    /// as a whole <see cref="Step"/> gives those parameters.
+    /// </summary>
+    /// <param name="parameters">The range's parameters, updated in place.</param>
+    /// <param name="gradient">The range's gradient.</param>
+    /// <param name="learningRate">The step size.</param>
+    /// <param name="step">The step's number.</param>
+    /// <param name="previous">Receives the range's parameters before the step.</param>
+    /// <param name="offset">The index of the range's first parameter in the whole vector (for the state and the decay mask).</param>
+    /// <returns>The sum of squares of the range's updated parameters.</returns>
+    internal float UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset) =>
+        UpdateKeepingPrevious(parameters, gradient, learningRate, step, previous, offset);
 
     /// <summary>Whether <see cref="UpdateKeepingPrevious"/> is implemented (the built-in rules).</summary>
     private protected virtual bool KeepsPrevious => false;
 
-    /// <summary>1 for each parameter subject to weight decay, 0 for each exempted; empty when none is exempted.</summary>
-    private protected ReadOnlySpan<float> DecayMask => _decayMask;
+    /// <summary>1 for each parameter subject to weight decay, 0 for each exempted: the mask of <paramref name="length"/> parameters from <paramref name="offset"/> on; empty when none is exempted.</summary>
+    private protected ReadOnlySpan<float> DecayMaskOf(int offset, int length) =>
+        _decayMask is null ? default : _decayMask.AsSpan(offset, length);
 
     /// <summary>
-    /// Applies the update rule as <see cref="Update"/> does, also writing each parameter's value before the step to
-    /// <paramref name="previous"/> unless it is empty.
+    /// Applies the update rule as <see cref="Update"/> does to the parameters from <paramref name="offset"/> on (the
+    /// whole vector when it is 0 and the spans are whole), also writing each parameter's value before the step to
+    /// <paramref name="previous"/> unless it is empty. The rule is elementwise, so a range gets the same bits as inside
+    /// a whole update.
     /// </summary>
     /// <returns>The sum of squares of the updated parameters.</returns>
-    private protected virtual float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous) =>
+    private protected virtual float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset) =>
         throw new NotSupportedException();
 
     private void StartStep(int parameterCount, int gradientCount)

@@ -36,10 +36,10 @@ public sealed class Sgd : Optimizer
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step) =>
-        UpdateKeepingPrevious(parameters, gradient, learningRate, step, default);
+        UpdateKeepingPrevious(parameters, gradient, learningRate, step, default, 0);
 
     /// <inheritdoc/>
-    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous)
+    private protected override float UpdateKeepingPrevious(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset)
     {
         float negativeRate = -learningRate;
         bool keep = !previous.IsEmpty;
@@ -78,7 +78,7 @@ public sealed class Sgd : Optimizer
                 previous[i] = old;
             }
 
-            float gi = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(i) * old);
+            float gi = _weightDecay == 0 ? gradient[i] : gradient[i] + (_weightDecay * DecayFactor(offset + i) * old);
             float updated = old + (negativeRate * gi);
             parameters[i] = updated;
             squares += updated * updated;
