@@ -284,22 +284,30 @@ public sealed class Trainer<TNetwork> : IDisposable
             throw new TrainingDivergedException(_epoch, _batch, "the loss", history);
         }
 
-        // Split, each thread sums what it owns: only finiteness counts then. A clipped gradient's norm scales it, so
-        // that one is summed as on one thread, for the same bits.
-        float squaredNorm = owners is not null && Options.GradientClipNorm is null
-            ? owners.SumOfSquares(_gradient)
-            : TensorPrimitives.SumOfSquares<float>(_gradient);
-        if (!float.IsFinite(squaredNorm))
+        // A stateless rule (SGD) turns a non-finite gradient into non-finite parameters, which the check after the
+        // update catches and the copy undoes: the gradient is then only read again to say which it was. That saves a
+        // pass over the gradient per step (4-6 us of a 310 us W3 step). Every other rule would carry the gradient into
+        // its momentum or moments, and a clipped gradient needs its norm anyway.
+        bool checkFirst = Options.GradientClipNorm is not null || !Optimizer.IsStateless;
+        if (checkFirst)
         {
-            throw new TrainingDivergedException(_epoch, _batch, "the gradient", history);
-        }
-
-        if (Options.GradientClipNorm is { } maxNorm)
-        {
-            float scale = maxNorm / (MathF.Sqrt(squaredNorm) + 1e-6f);
-            if (scale < 1)
+            // Split, each thread sums what it owns: only finiteness counts then. A clipped gradient's norm scales it,
+            // so that one is summed as on one thread, for the same bits.
+            float squaredNorm = owners is not null && Options.GradientClipNorm is null
+                ? owners.SumOfSquares(_gradient)
+                : TensorPrimitives.SumOfSquares<float>(_gradient);
+            if (!float.IsFinite(squaredNorm))
             {
-                TensorPrimitives.Multiply(_gradient, scale, _gradient);
+                throw new TrainingDivergedException(_epoch, _batch, "the gradient", history);
+            }
+
+            if (Options.GradientClipNorm is { } maxNorm)
+            {
+                float scale = maxNorm / (MathF.Sqrt(squaredNorm) + 1e-6f);
+                if (scale < 1)
+                {
+                    TensorPrimitives.Multiply(_gradient, scale, _gradient);
+                }
             }
         }
 
@@ -307,7 +315,8 @@ public sealed class Trainer<TNetwork> : IDisposable
         if (!Update(parameters, owners))
         {
             _lastFinite.CopyTo(parameters);
-            throw new TrainingDivergedException(_epoch, _batch, "a parameter after the update", history);
+            bool gradientFinite = checkFirst || float.IsFinite(TensorPrimitives.SumOfSquares<float>(_gradient));
+            throw new TrainingDivergedException(_epoch, _batch, gradientFinite ? "a parameter after the update" : "the gradient", history);
         }
 
         // The whole step: after a split, the update reads the gradient rows a worker wrote, from the worker's cache.

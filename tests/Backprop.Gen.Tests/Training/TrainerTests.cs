@@ -269,6 +269,31 @@ public sealed class TrainerTests
         Assert.Equal(start, net.Parameters.ToArray());
     }
 
+    [Theory]
+    [InlineData("sgd")]
+    [InlineData("momentum")]
+    public void A_gradient_overflowing_under_a_finite_loss_is_reported_as_the_gradient_and_changes_nothing(string rule)
+    {
+        // z = x0 w0 + x1 w1 + b with x0 = x1 = 3e38 and w1 = -w0 cancels to a finite output, so the loss is finite, but
+        // dW = x^T dZ overflows. SGD, which keeps no state, finds it after its update (and undoes the update);
+        // momentum before it, so that its velocity never sees the gradient.
+        var net = new Outer.Middle.NestedNet();
+        net.Initialize(1);
+        net.Parameters[2] = 0.5f; // W is inputs x outputs, row-major: the row of input 1 is minus the row of input 0
+        net.Parameters[3] = -0.5f;
+        net.Parameters[0] = -0.5f;
+        net.Parameters[1] = 0.5f;
+        float[] start = net.Parameters.ToArray();
+        Optimizer optimizer = rule == "sgd" ? new Sgd(0.1f) : new Momentum(0.1f);
+        using var trainer = new Trainer<Outer.Middle.NestedNet>(net, optimizer, new TrainingOptions { MaxDegreeOfParallelism = 1 });
+
+        var exception = Assert.Throws<TrainingDivergedException>(() => trainer.TrainBatch(new[] { 3e38f, 3e38f, 0 }, new[] { -10f, 10f }));
+
+        Assert.Contains("the gradient is not finite", exception.Message);
+        Assert.Equal(start, net.Parameters.ToArray());
+        Assert.True(float.IsFinite(net.Loss(new[] { 3e38f, 3e38f, 0 }, new[] { -10f, 10f })));
+    }
+
     [Fact]
     public void A_non_finite_input_is_reported_as_a_non_finite_loss_and_changes_nothing()
     {

@@ -145,6 +145,15 @@ public abstract class Optimizer
     internal float UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step, Span<float> previous, int offset) =>
         UpdateKeepingPrevious(parameters, gradient, learningRate, step, previous, offset);
 
+    /// <summary>
+    /// Whether the rule keeps no state between steps (plain SGD): a step on a non-finite gradient then harms nothing that
+    /// restoring the parameters does not undo, so a trainer need not check the gradient before the step.
+    /// </summary>
+    internal bool IsStateless => Stateless;
+
+    /// <summary>Whether the rule keeps no state between steps; false unless a built-in rule says so.</summary>
+    private protected virtual bool Stateless => false;
+
     /// <summary>Whether <see cref="UpdateKeepingPrevious"/> is implemented (the built-in rules).</summary>
     private protected virtual bool KeepsPrevious => false;
 

@@ -35,6 +35,9 @@ public sealed class Sgd : Optimizer
     private protected override bool KeepsPrevious => true;
 
     /// <inheritdoc/>
+    private protected override bool Stateless => true;
+
+    /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step) =>
         UpdateKeepingPrevious(parameters, gradient, learningRate, step, default, 0);
 
