@@ -7,16 +7,16 @@ namespace Backprop.Kernels;
 /// <summary>
 /// Which thread of a training step with split products owns which parameters: each wide layer's rows of W, in the
 /// ranges of rows of dW that the threads' parts of the weight-gradient product write (<see cref="ProductTeam"/>), and
-/// every other parameter the calling thread. (A packed layer's weight gradient splits by columns instead; its rows
-/// here only share out the update.) The gradient's clear, its norm and the optimizer's update then run on the
+/// every other parameter the calling thread. The gradient's clear, its norm and the optimizer's update then run on the
 /// owners, so each core reads and writes the rows of dW (and of W and the optimizer's state) in its own cache: done by
-/// the calling thread alone, those passes took 107 us of a W3 step instead of 29, most of it moving the rows a worker
-/// wrote from that worker's cache (docs/performance.md, "Two cores on one step").
+/// the calling thread alone, those passes read the rows a worker had just written from the worker's cache, and a W3
+/// step on two threads took 270 us instead of 225 (docs/performance.md, "Threads").
 /// </summary>
 /// <remarks>
-/// Every pass is elementwise except the norm, which is summed per part and then over the parts in order: the same bits
-/// for a given thread count, and only its finiteness is used unless the gradient is clipped (the trainer then sums it
-/// on one thread, as on one thread).
+/// Where a weight gradient does not split by rows (a packed layer's splits by columns; a product of too few rows does
+/// not split), the rows here only share out the passes. Every pass is elementwise except the norm, which is summed per
+/// part and then over the parts in order: the same bits for a given thread count, and only its finiteness is used
+/// unless the gradient is clipped (the trainer then sums it on one thread, as on one thread).
 /// </remarks>
 internal sealed unsafe class ParameterOwnership : ITeamJob
 {

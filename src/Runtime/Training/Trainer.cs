@@ -319,7 +319,8 @@ public sealed class Trainer<TNetwork> : IDisposable
             throw new TrainingDivergedException(_epoch, _batch, gradientFinite ? "a parameter after the update" : "the gradient", history);
         }
 
-        // The whole step: after a split, the update reads the gradient rows a worker wrote, from the worker's cache.
+        // The whole step, not only the gradient: what a split costs in moving data between the cores lands in the
+        // update too.
         choice?.Record(threads, Stopwatch.GetElapsedTime(start).TotalSeconds, rows);
 
         return loss;
