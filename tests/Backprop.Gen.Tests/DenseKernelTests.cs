@@ -186,6 +186,28 @@ public sealed class DenseKernelTests
         Assert.Throws<ArgumentException>(() => DenseKernels.PackedMultiplyAddByTransposed(new float[6], 2, 3, new float[6], 2, new float[3], new float[KernelGeometry.PackLength(2, transposedA: false)]));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(13)]
+    [InlineData(64)]
+    public void Column_sums_add_every_row_in_order_and_refuse_partial_rows(int width)
+    {
+        // Vector bodies and tails: the sums are those of adding the rows one at a time, in float, in order.
+        var random = new Random(width);
+        float[] matrix = Fill(random, 5 * width), sums = Fill(random, width), expected = (float[])sums.Clone();
+        for (int row = 0; row < 5; row++)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                expected[j] += matrix[(row * width) + j];
+            }
+        }
+
+        RowKernels.AddColumnSums<float>(matrix, sums);
+        Assert.Equal(expected, sums);
+        Assert.Equal("matrix", Assert.Throws<ArgumentException>(() => RowKernels.AddColumnSums<float>(new float[(2 * width) + 1], new float[width + 1])).ParamName);
+    }
+
     [Fact]
     public void The_portable_products_match_the_definition_and_each_row_is_independent_of_its_block()
     {

@@ -20,6 +20,7 @@ public static class ActivationKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="z">The pre-activations.</param>
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyRelu<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -50,6 +51,7 @@ public static class ActivationKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="z">The pre-activations.</param>
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sigmoid<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ApplyPaddedToVector(z, a, TensorPrimitives.Sigmoid);
@@ -61,6 +63,7 @@ public static class ActivationKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="z">The pre-activations.</param>
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ApplyPaddedToVector(z, a, TensorPrimitives.Tanh);
@@ -90,6 +93,7 @@ public static class ActivationKernels
     /// <param name="z">The layer's pre-activations.</param>
     /// <param name="dA">The gradient with respect to the layer's activations.</param>
     /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         SelectBackward(z, dA, dZ, T.Zero);
@@ -99,6 +103,7 @@ public static class ActivationKernels
     /// <param name="z">The layer's pre-activations.</param>
     /// <param name="dA">The gradient with respect to the layer's activations.</param>
     /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         SelectBackward(z, dA, dZ, LeakyReluSlope<T>());
@@ -108,6 +113,7 @@ public static class ActivationKernels
     /// <param name="a">The layer's activations (sigmoid outputs).</param>
     /// <param name="dA">The gradient with respect to the activations.</param>
     /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SigmoidBackward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> dA, Span<T> dZ)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -134,6 +140,7 @@ public static class ActivationKernels
     /// <param name="a">The layer's activations (tanh outputs).</param>
     /// <param name="dA">The gradient with respect to the activations.</param>
     /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TanhBackward<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> dA, Span<T> dZ)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -163,6 +170,7 @@ public static class ActivationKernels
     /// <param name="z">The pre-activations, a whole number of rows.</param>
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
     /// <param name="width">The number of values per row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxRows<T>(ReadOnlySpan<T> z, Span<T> a, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -187,6 +195,7 @@ public static class ActivationKernels
     /// <param name="dA">The gradient with respect to the outputs.</param>
     /// <param name="dZ">The destination: the gradient with respect to the logits.</param>
     /// <param name="width">The number of values per row.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SoftmaxBackwardRows<T>(ReadOnlySpan<T> p, ReadOnlySpan<T> dA, Span<T> dZ, int width)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -202,6 +211,7 @@ public static class ActivationKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SelectBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ, T negativeSlope)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
