@@ -13,6 +13,11 @@ namespace Backprop.Kernels;
 /// Generated networks call these; each states the formula it computes over every element. Inputs and destinations may
 /// be the same span (in-place), but must not otherwise overlap.
 /// </summary>
+/// <remarks>
+/// The methods with loops of their own are compiled optimized from their first call, as the product kernels are
+/// (docs/performance.md, "Compiled optimized from the first call"); Sigmoid and Tanh hand their work to
+/// TensorPrimitives.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class ActivationKernels
 {
@@ -51,7 +56,6 @@ public static class ActivationKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="z">The pre-activations.</param>
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sigmoid<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ApplyPaddedToVector(z, a, TensorPrimitives.Sigmoid);
@@ -63,7 +67,6 @@ public static class ActivationKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="z">The pre-activations.</param>
     /// <param name="a">The destination, as long as <paramref name="z"/>.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Tanh<T>(ReadOnlySpan<T> z, Span<T> a)
         where T : unmanaged, IFloatingPointIeee754<T>
         => ApplyPaddedToVector(z, a, TensorPrimitives.Tanh);
@@ -93,7 +96,6 @@ public static class ActivationKernels
     /// <param name="z">The layer's pre-activations.</param>
     /// <param name="dA">The gradient with respect to the layer's activations.</param>
     /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         SelectBackward(z, dA, dZ, T.Zero);
@@ -103,7 +105,6 @@ public static class ActivationKernels
     /// <param name="z">The layer's pre-activations.</param>
     /// <param name="dA">The gradient with respect to the layer's activations.</param>
     /// <param name="dZ">The destination: the gradient with respect to the pre-activations.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LeakyReluBackward<T>(ReadOnlySpan<T> z, ReadOnlySpan<T> dA, Span<T> dZ)
         where T : unmanaged, IFloatingPointIeee754<T> =>
         SelectBackward(z, dA, dZ, LeakyReluSlope<T>());

@@ -31,7 +31,7 @@ public static partial class DenseKernels
             return;
         }
 
-        if (ProductTeam.Parts((long)rows * inner * columns, inner / WideRowBlock) is > 1 and int parts)
+        if (ProductTeam.Parts((long)rows * inner * columns, ProductTeam.WeightGradientUnits(inner)) is > 1 and int parts)
         {
             ProductTeam.SplitWeightGradient(a, rows, inner, d, columns, g, parts);
             return;

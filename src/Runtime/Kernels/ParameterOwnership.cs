@@ -55,12 +55,11 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
                 continue;
             }
 
-            int units = fanIn / KernelGeometry.ProductRows;
-            int parts = Math.Min(team.Threads, units);
+            int parts = Math.Min(team.Threads, ProductTeam.WeightGradientUnits(fanIn));
             int offset = architecture.WeightOffset(layer);
             for (int part = 1; part < parts; part++)
             {
-                starts.Add(offset + (ProductTeam.PartStart(part, units, parts) * KernelGeometry.ProductRows * fanOut));
+                starts.Add(offset + (ProductTeam.WeightGradientFirstRow(part, fanIn, parts) * fanOut));
                 owners.Add(part);
             }
 

@@ -99,7 +99,18 @@ internal static unsafe class ProductTeam
 
     /// <summary>G += A^T D with G's rows split over the team, in whole 6-row blocks.</summary>
     public static void SplitWeightGradient(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, int parts) =>
-        SplitInPlace(ProductJob.Kind.WeightGradient, inner / ProductRows, a, rows, inner, d, columns, g, parts);
+        SplitInPlace(ProductJob.Kind.WeightGradient, WeightGradientUnits(inner), a, rows, inner, d, columns, g, parts);
+
+    /// <summary>The units a weight gradient's <paramref name="inner"/> rows split in: whole 6-row blocks.</summary>
+    public static int WeightGradientUnits(int inner) => inner / ProductRows;
+
+    /// <summary>
+    /// The first row of G that part <paramref name="part"/> of a weight gradient split into <paramref name="parts"/>
+    /// writes; <paramref name="inner"/> for <paramref name="part"/> = <paramref name="parts"/> (the last part also takes
+    /// the rows past the whole blocks).
+    /// </summary>
+    public static int WeightGradientFirstRow(int part, int inner, int parts) =>
+        part == parts ? inner : PartStart(part, WeightGradientUnits(inner), parts) * ProductRows;
 
     /// <summary>A packed product with its columns split over the team, in whole panels; part 0 packs into <paramref name="pack"/>.</summary>
     public static void SplitPacked(DenseKernels.PackedProduct product, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> c, Span<float> pack, int parts)
@@ -218,8 +229,8 @@ internal static unsafe class ProductTeam
 
                 case Kind.WeightGradient:
                 {
-                    int k0 = first * ProductRows;
-                    int k1 = last ? Inner : end * ProductRows;
+                    int k0 = WeightGradientFirstRow(part, Inner, _parts);
+                    int k1 = WeightGradientFirstRow(part + 1, Inner, _parts);
                     DenseKernels.MultiplyAddTransposedRows(ref _a[k0], Rows, k1 - k0, Inner, ref _b[0], Columns, ref _c[(long)k0 * Columns]);
                     break;
                 }

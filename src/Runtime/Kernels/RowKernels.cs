@@ -10,6 +10,11 @@ namespace Backprop.Kernels;
 /// Row-wise steps around a layer's products that generated code would otherwise spell out as a loop per layer: starting
 /// every row of Z from the bias, and summing the rows of dZ into db.
 /// </summary>
+/// <remarks>
+/// Both run once per block of rows and are compiled optimized from their first call, as the product kernels are: at the
+/// JIT's first tier they made a fresh process's W3 steps about a quarter slower for its first few hundred steps
+/// (docs/performance.md, "Compiled optimized from the first call").
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class RowKernels
 {
@@ -17,8 +22,6 @@ public static class RowKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="row">One row of values (a layer's bias).</param>
     /// <param name="destination">Whole rows of <paramref name="row"/>'s length.</param>
-    // Compiled optimized from the first call, as the product kernels are: at the JIT's first tier these per-block loops
-    // made a fresh process's W3 steps about a quarter slower for its first few hundred steps.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BroadcastRows<T>(ReadOnlySpan<T> row, Span<T> destination)
     {
@@ -35,7 +38,7 @@ public static class RowKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="matrix">Whole rows of <paramref name="sums"/>'s length.</param>
     /// <param name="sums">The running column sums.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // see BroadcastRows
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddColumnSums<T>(ReadOnlySpan<T> matrix, Span<T> sums)
         where T : unmanaged, IAdditionOperators<T, T, T>, IAdditiveIdentity<T, T>
     {

@@ -149,10 +149,7 @@ public abstract class Optimizer
     /// Whether the rule keeps no state between steps (plain SGD): a step on a non-finite gradient then harms nothing that
     /// restoring the parameters does not undo, so a trainer need not check the gradient before the step.
     /// </summary>
-    internal bool IsStateless => Stateless;
-
-    /// <summary>Whether the rule keeps no state between steps; false unless a built-in rule says so.</summary>
-    private protected virtual bool Stateless => false;
+    internal virtual bool IsStateless => false;
 
     /// <summary>Whether <see cref="UpdateKeepingPrevious"/> is implemented (the built-in rules).</summary>
     private protected virtual bool KeepsPrevious => false;

@@ -35,7 +35,7 @@ public sealed class Sgd : Optimizer
     private protected override bool KeepsPrevious => true;
 
     /// <inheritdoc/>
-    private protected override bool Stateless => true;
+    internal override bool IsStateless => true;
 
     /// <inheritdoc/>
     protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradient, float learningRate, int step) =>
