@@ -155,16 +155,17 @@ public sealed class DenseKernelTests
         }
 
         float[][] alone = Products();
-        foreach (int threads in new[] { 2, 3 })
+        // Without workers (as when they are not scheduled) the caller runs every part itself.
+        foreach ((int threads, bool workers) in new[] { (2, true), (3, true), (2, false) })
         {
-            using var team = new Backprop.Threading.WorkerTeam(threads, "test");
+            using var team = new Backprop.Threading.WorkerTeam(threads, "test", workers);
             using (ProductTeam.Enter(team))
             {
                 Assert.True(ProductTeam.Parts((long)rows * inner * columns, int.MaxValue) > 1, "the products must split");
                 float[][] split = Products();
                 for (int i = 0; i < alone.Length; i++)
                 {
-                    Assert.True(alone[i].AsSpan().SequenceEqual(split[i]), $"product {i} on {threads} threads");
+                    Assert.True(alone[i].AsSpan().SequenceEqual(split[i]), $"product {i} on {threads} threads, workers {workers}");
                 }
             }
         }
