@@ -134,10 +134,11 @@ public sealed class DenseKernelTests
     }
 
     [Theory]
-    [InlineData(64, 784, 128)]
-    [InlineData(67, 1001, 203)]
-    [InlineData(130, 300, 530)]
-    public void Products_split_over_a_team_give_the_bits_of_one_thread(int rows, int inner, int columns)
+    [InlineData(64, 784, 128, true)] // the forward product chained over W's rows in groups of 16 rows
+    [InlineData(67, 1001, 203, true)] // a last group of 3 rows; the last part also takes W's rows past the 6-row blocks
+    [InlineData(130, 300, 530, true)]
+    [InlineData(40, 784, 128, false)] // too few rows to chain: the forward product splits its columns
+    public void Products_split_over_a_team_give_the_bits_of_one_thread(int rows, int inner, int columns, bool chained)
     {
         var random = new Random(rows);
         float[] a = Fill(random, rows * inner), w = Fill(random, inner * columns), d = Fill(random, rows * columns);
@@ -162,6 +163,7 @@ public sealed class DenseKernelTests
             using (ProductTeam.Enter(team))
             {
                 Assert.True(ProductTeam.Parts((long)rows * inner * columns, int.MaxValue) > 1, "the products must split");
+                Assert.Equal(chained, ProductTeam.ChainsForward(rows, inner, threads));
                 float[][] split = Products();
                 for (int i = 0; i < alone.Length; i++)
                 {

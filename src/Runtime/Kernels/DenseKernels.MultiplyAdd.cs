@@ -39,12 +39,14 @@ public static partial class DenseKernels
             return;
         }
 
-        MultiplyAddColumns(ref MemoryMarshal.GetReference(a), rows, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z));
+        MultiplyAddColumns(ref MemoryMarshal.GetReference(a), rows, inner, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z));
     }
 
-    // The FMA blocks over `columns` columns of W and Z from wRef and zRef on, their rows `stride` values apart: all of
-    // them, or a thread's share of a split product, each column computed exactly as when one thread does them all.
-    internal static void MultiplyAddColumns(ref float aRef, int rows, int inner, ref float wRef, int columns, nint stride, ref float zRef)
+    // The FMA blocks over `columns` columns of W and Z from wRef and zRef on, their rows `stride` values apart, and
+    // `inner` terms of each sum from A's rows, `aStride` values apart: all of a product, or a thread's share of a split
+    // one (some of the columns, or some of the terms of some of the rows), each element's terms added exactly as when
+    // one thread does them all.
+    internal static void MultiplyAddColumns(ref float aRef, int rows, int inner, nint aStride, ref float wRef, int columns, nint stride, ref float zRef)
     {
 
         // Rows in blocks of 6, then one block of 4 if 4 or 5 are left, then single rows.
@@ -73,20 +75,20 @@ public static partial class DenseKernels
                     int r0 = 0;
                     for (; r0 < eightRowEnd; r0 += WideBlockRows)
                     {
-                        Block8x32(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
+                        Block8x32(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                     }
 
                     if (fourRowEnd - r0 >= WideRowBlock)
                     {
-                        Block6x32(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
+                        Block6x32(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                         r0 += WideRowBlock;
                     }
 
                     if (fourRowEnd - r0 >= RowBlock)
                     {
                         ref float zRows = ref Unsafe.Add(ref zRef, (r0 * stride) + j0);
-                        Block4x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, stride, ref zRows, stride);
-                        Block4x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wNext, stride, ref Unsafe.Add(ref zRows, ColumnBlock), stride);
+                        Block4x16(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref zRows, stride);
+                        Block4x16(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wNext, stride, ref Unsafe.Add(ref zRows, ColumnBlock), stride);
                     }
                 }
             }
@@ -96,12 +98,12 @@ public static partial class DenseKernels
                 ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
+                    Block6x16(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                 }
 
                 if (fourRowEnd > sixRowEnd)
                 {
-                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * inner), inner, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (sixRowEnd * stride) + j0), stride);
+                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (sixRowEnd * stride) + j0), stride);
                 }
             }
 
@@ -111,7 +113,7 @@ public static partial class DenseKernels
                 ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
+                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                 }
 
                 sixRowTail += 8;
@@ -121,14 +123,14 @@ public static partial class DenseKernels
             {
                 for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
                 {
-                    Column6(ref Unsafe.Add(ref aSlice, r0 * inner), inner, 1, count, ref Unsafe.Add(ref wSlice, sixRowTail), stride, ref Unsafe.Add(ref zRef, (r0 * stride) + sixRowTail), stride);
+                    Column6(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref Unsafe.Add(ref wSlice, sixRowTail), stride, ref Unsafe.Add(ref zRef, (r0 * stride) + sixRowTail), stride);
                 }
             }
 
             for (int r = 0; r < rows; r++)
             {
                 int from = r < sixRowEnd ? sixRowTail : r < fourRowEnd ? j0 : 0;
-                Tail(ref aSlice, r, inner, count, ref wSlice, columns, stride, ref zRef, from);
+                Tail(ref aSlice, r, aStride, count, ref wSlice, columns, stride, ref zRef, from);
             }
         }
     }
@@ -136,10 +138,10 @@ public static partial class DenseKernels
     // One row from column j0 on: with AVX-512 in WideTail, otherwise 64, then 32 columns at a time here, the rest in RowTail, with the same fused operations
     // in the same order as the blocked paths, so a row's result does not depend on the block it fell in.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tail(ref float a, int r, int inner, int count, ref float w, int columns, nint stride, ref float z, int j0)
+    private static void Tail(ref float a, int r, nint aStride, int count, ref float w, int columns, nint stride, ref float z, int j0)
     {
         ref float zRow = ref Unsafe.Add(ref z, r * stride);
-        ref float aRow = ref Unsafe.Add(ref a, r * inner);
+        ref float aRow = ref Unsafe.Add(ref a, r * aStride);
         int j = Wide ? WideTail(ref aRow, count, ref w, columns, stride, ref zRow, j0) : j0;
         for (; j + 64 <= columns; j += 64)
         {
