@@ -110,13 +110,13 @@ internal static unsafe class ProductTeam
         rows >= MinChainGroups * ChainRows && WeightGradientUnits(inner) >= parts;
 
     /// <summary>
-    /// Z += A W split over the team. With enough rows, by W's rows, as the weight gradient splits them
-    /// (<see cref="WeightGradientFirstRow"/>): part p adds the terms of its rows of W to a group of
+    /// Z += A W split over the team. With enough rows (<see cref="ChainsForward"/>), by W's rows, as the weight gradient
+    /// splits them (<see cref="WeightGradientFirstRow"/>): part p adds the terms of its rows of W to a group of
     /// <see cref="ChainRows"/> rows of Z once part p - 1 has added its own, so each sum is chained in the same order as
     /// on one thread, and each thread reads only the rows of W that it updates (<see cref="ParameterOwnership"/>).
-    /// Split by columns instead (16-column panels), both threads read every row of W, and a step on two threads spent
-    /// most of its time moving W's lines between the cores: each thread's share of the update took longer than the
-    /// whole update on one thread. Otherwise, by columns.
+    /// With fewer rows, by Z's columns in 16-column panels; split that way on a W3 step, both threads read every row of
+    /// W, and each thread's share of the update then took longer than the whole update on one thread, fetching the
+    /// lines of its rows from the other core.
     /// </summary>
     public static void SplitForward(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> w, int columns, Span<float> z, int parts)
     {
@@ -219,7 +219,9 @@ internal static unsafe class ProductTeam
         private float* _b;
         private float* _c;
         // Per group of ChainRows rows of a chained forward product: how many parts have added their terms.
-        private int[] _groupsDone = new int[MinChainGroups];
+        private int[] _groupsDone = [];
+        // Set when a part of a chained product failed, so that the parts after it stop waiting for it.
+        private volatile bool _chainBroken;
 
         public int Rows { get; set; }
 
@@ -242,6 +244,7 @@ internal static unsafe class ProductTeam
                 }
 
                 _groupsDone.AsSpan(0, groups).Clear();
+                _chainBroken = false;
             }
 
             _kind = kind;
@@ -274,7 +277,16 @@ internal static unsafe class ProductTeam
                 }
 
                 case Kind.ChainedForward:
-                    RunChained(part);
+                    try
+                    {
+                        RunChained(part);
+                    }
+                    catch
+                    {
+                        _chainBroken = true;
+                        throw;
+                    }
+
                     break;
 
                 case Kind.WeightGradient:
@@ -310,6 +322,11 @@ internal static unsafe class ProductTeam
                     SpinWait spinner = default;
                     while (Volatile.Read(ref _groupsDone[group]) < part)
                     {
+                        if (_chainBroken)
+                        {
+                            return; // the team reports the failure
+                        }
+
                         spinner.SpinOnce(sleep1Threshold: -1);
                     }
                 }
