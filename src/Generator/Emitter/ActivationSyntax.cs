@@ -6,7 +6,6 @@ namespace Backprop.Generator.Emitter;
 /// <summary>The emitted calls for each activation's forward function and derivative (math.md's table).</summary>
 internal static class ActivationSyntax
 {
-    private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
     private const string Kernels = "global::Backprop.Kernels.ActivationKernels";
 
     /// <summary>The layer's activation formula, for comments.</summary>
@@ -26,7 +25,7 @@ internal static class ActivationSyntax
     }
 
     /// <summary>Writes <c>A = g(Z)</c> for a block; nothing for Identity, whose A is Z.</summary>
-    public static void EmitForward(SourceWriter writer, LayerPlan layer, ElementTypeSyntax element)
+    public static void EmitForward(SourceWriter writer, LayerPlan layer)
     {
         if (layer.Kernels.Activation == ActivationKernel.None)
         {
@@ -38,7 +37,7 @@ internal static class ActivationSyntax
         {
             Activation.Sigmoid => $"{Kernels}.Sigmoid({layer.Z}, {layer.A});",
             Activation.Tanh => $"{Kernels}.Tanh({layer.Z}, {layer.A});",
-            Activation.ReLU => $"{Tensor}.Max({layer.Z}, {element.Literal(0)}, {layer.A});",
+            Activation.ReLU => $"{Kernels}.Relu({layer.Z}, {layer.A});",
             Activation.LeakyReLU => $"{Kernels}.LeakyRelu({layer.Z}, {layer.A});",
             _ => $"{Kernels}.SoftmaxRows({layer.Z}, {layer.A}, {layer.FanOut});",
         });

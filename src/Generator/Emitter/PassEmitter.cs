@@ -12,7 +12,6 @@ internal static class PassEmitter
 {
     public const string StructName = "Passes";
 
-    private const string Tensor = "global::System.Numerics.Tensors.TensorPrimitives";
     private const string LossKernels = "global::Backprop.Kernels.LossKernels";
 
     // Compiled fully optimized on first call: a short training run or a first prediction would otherwise run these loops
@@ -109,7 +108,7 @@ internal static class PassEmitter
                 ? $"var {layer.A} = {layer.Z};"
                 : $"var {layer.A} = {BlockSlice($"A{layer.Index}Offset", layer.FanOut)};");
             ProductEmitter.EmitForward(writer, layer, input, plan.Spec.Bias);
-            ActivationSyntax.EmitForward(writer, layer, t);
+            ActivationSyntax.EmitForward(writer, layer);
             input = layer.A;
         }
 
@@ -160,8 +159,7 @@ internal static class PassEmitter
             : $"// {(plan.Spec.Loss == LossFunction.CrossEntropy ? "Softmax with cross-entropy" : "Sigmoid with binary cross-entropy")}, fused: dZ{output.Index} = (1/m) (A{output.Index} - Y); outputScale is 1/m.");
         writer.WriteLine($"var {output.A} = {BlockSlice($"A{output.Index}Offset", output.FanOut)};");
         writer.WriteLine($"var {output.DZ} = {BlockSlice(NetworkPlan.DeltaOffsetName(output.DeltaBuffer), output.FanOut)};");
-        writer.WriteLine($"{Tensor}.Subtract({output.A}, targets, {output.DZ});");
-        writer.WriteLine($"{Tensor}.Multiply({output.DZ}, outputScale, {output.DZ});");
+        writer.WriteLine($"{LossKernels}.OutputGradient({output.A}, targets, outputScale, {output.DZ});");
         if (plan.Spec.Loss == LossFunction.MeanSquaredError)
         {
             ActivationSyntax.EmitBackward(writer, output, BlockSlice($"Z{output.Index}Offset", output.FanOut), output.A);

@@ -41,7 +41,7 @@ internal enum ActivationKernel
     /// <summary>Identity: A is Z and dZ is dA, nothing to compute.</summary>
     None,
 
-    /// <summary>One call over the block (<c>ActivationKernels</c> or TensorPrimitives).</summary>
+    /// <summary>One <c>ActivationKernels</c> call over the block.</summary>
     CallPerBlock,
 
     /// <summary>Computed in the fused kernel's registers, lane by lane (<c>LaneMath</c>).</summary>

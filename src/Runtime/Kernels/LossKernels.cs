@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -10,7 +11,8 @@ namespace Backprop.Kernels;
 /// <summary>
 /// Summed (not yet averaged) losses over a block of rows, accumulated in <see cref="double"/>. Generated networks add
 /// the sums of their row blocks and divide by the batch size <c>m</c> once. Cross-entropies are computed from the
-/// logits <c>Z</c>, never from the probabilities, so that no finite input gives NaN or infinity.
+/// logits <c>Z</c>, never from the probabilities, so that no finite input gives NaN or infinity. Also the output
+/// layer's gradient that starts the backward pass.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)] // called by generated code, not meant for users
 public static class LossKernels
@@ -107,6 +109,43 @@ public static class LossKernels
         }
 
         return sum;
+    }
+
+    /// <summary>
+    /// The output layer's gradient: <c>gradient = (outputs - targets) * scale</c>, each difference rounded before it is
+    /// scaled, the same bits as <see cref="TensorPrimitives.Subtract{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>
+    /// followed by <see cref="TensorPrimitives.Multiply{T}(ReadOnlySpan{T}, T, Span{T})"/>, in one pass compiled
+    /// optimized from its first call (see <see cref="ActivationKernels.Relu{T}(ReadOnlySpan{T}, Span{T})"/> for why).
+    /// </summary>
+    /// <typeparam name="T">The element type.</typeparam>
+    /// <param name="outputs">The output layer's activations, or its pre-activations for a fused loss.</param>
+    /// <param name="targets">The targets, as many as <paramref name="outputs"/>.</param>
+    /// <param name="scale">The loss's factor: 2/m for the mean squared error, 1/m for the fused cross-entropies.</param>
+    /// <param name="gradient">The destination, as long as <paramref name="outputs"/>; it may be <paramref name="outputs"/> itself.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void OutputGradient<T>(ReadOnlySpan<T> outputs, ReadOnlySpan<T> targets, T scale, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        RequireSameLength(outputs.Length, targets.Length);
+        if (gradient.Length != outputs.Length)
+        {
+            throw new ArgumentException($"Expected {outputs.Length} gradient values, but the span has {gradient.Length}.", nameof(gradient));
+        }
+
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var vScale = new Vector<T>(scale);
+            for (; i <= outputs.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                ((new Vector<T>(outputs.Slice(i)) - new Vector<T>(targets.Slice(i))) * vScale).CopyTo(gradient.Slice(i));
+            }
+        }
+
+        for (; i < outputs.Length; i++)
+        {
+            gradient[i] = (outputs[i] - targets[i]) * scale;
+        }
     }
 
     // Eight floats at a time, each difference and square in double as the scalar loop does, with two accumulators of four

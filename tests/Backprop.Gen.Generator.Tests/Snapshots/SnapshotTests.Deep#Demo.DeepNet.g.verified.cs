@@ -209,7 +209,7 @@ namespace Demo
                 global::Backprop.Kernels.RowKernels.BroadcastRows(b1, z1);
                 global::Backprop.Kernels.DenseKernels.MultiplyAdd(inputs, rows, 16, w1, 32, z1);
 
-                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
+                global::Backprop.Kernels.ActivationKernels.Relu(z1, a1);
 
                 // Layer 2: 32 -> 24, LeakyReLU. Z2 = A1 * W2 + b2, A2 = Z2 > 0 ? Z2 : 0.01 Z2.
                 var w2 = parameters.Slice(W2Offset, 768);
@@ -311,8 +311,7 @@ namespace Demo
                 // Mean squared error: dA5 = (2/m) (A5 - Y); outputScale is 2/m.
                 var a5 = buffer.Slice(A5Offset, rows * 3);
                 var dz5 = buffer.Slice(GradientBuffer0Offset, rows * 3);
-                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a5, targets, dz5);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz5, outputScale, dz5);
+                global::Backprop.Kernels.LossKernels.OutputGradient(a5, targets, outputScale, dz5);
 
                 // Identity: g'(Z) = 1, so dZ5 is dA5 as it stands.
 

@@ -234,8 +234,7 @@ namespace Demo
                 // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
                 var a2 = buffer.Slice(A2Offset, rows);
                 var dz2 = buffer.Slice(GradientBuffer0Offset, rows);
-                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+                global::Backprop.Kernels.LossKernels.OutputGradient(a2, targets, outputScale, dz2);
 
                 // Identity: g'(Z) = 1, so dZ2 is dA2 as it stands.
 

@@ -273,8 +273,7 @@ namespace Demo
                 // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
                 var a2 = buffer.Slice(A2Offset, rows * 3);
                 var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 3);
-                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+                global::Backprop.Kernels.LossKernels.OutputGradient(a2, targets, outputScale, dz2);
 
                 // dZ2 = dA2 (*) the softmax Jacobian of A2, in place.
                 global::Backprop.Kernels.ActivationKernels.SoftmaxBackwardRows(a2, dz2, dz2, 3);

@@ -183,7 +183,7 @@ namespace Demo
                 global::Backprop.Kernels.RowKernels.BroadcastRows(b1, z1);
                 global::Backprop.Kernels.DenseKernels.PackedMultiplyAdd(inputs, rows, 1024, w1, 512, z1, buffer.Slice(PackOffset, PackLength));
 
-                global::System.Numerics.Tensors.TensorPrimitives.Max(z1, 0f, a1);
+                global::Backprop.Kernels.ActivationKernels.Relu(z1, a1);
 
                 // Layer 2: 512 -> 10, Softmax. Z2 = A1 * W2 + b2, A2 = softmax(Z2) per row.
                 var w2 = parameters.Slice(W2Offset, 5120);
@@ -228,8 +228,7 @@ namespace Demo
                 // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
                 var a2 = buffer.Slice(A2Offset, rows * 10);
                 var dz2 = buffer.Slice(GradientBuffer0Offset, rows * 10);
-                global::System.Numerics.Tensors.TensorPrimitives.Subtract(a2, targets, dz2);
-                global::System.Numerics.Tensors.TensorPrimitives.Multiply(dz2, outputScale, dz2);
+                global::Backprop.Kernels.LossKernels.OutputGradient(a2, targets, outputScale, dz2);
 
                 // Layer 2: 512 -> 10, Softmax. dW2 += A1^T dZ2, db2 += column sums of dZ2, dA1 = dZ2 W2^T.
                 var w2 = parameters.Slice(W2Offset, 5120);
