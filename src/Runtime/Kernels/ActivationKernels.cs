@@ -10,8 +10,8 @@ namespace Backprop.Kernels;
 
 /// <summary>
 /// Activation functions and their backward passes, for which <see cref="TensorPrimitives"/> has no single call or
-/// one that starts slowly in a new process. Generated networks call these; each states the formula it computes over every element. Inputs and destinations may
-/// be the same span (in-place), but must not otherwise overlap.
+/// one that starts slowly in a new process. Generated networks call these; each states the formula it computes over
+/// every element. Inputs and destinations may be the same span (in-place), but must not otherwise overlap.
 /// </summary>
 /// <remarks>
 /// The methods with loops of their own are compiled optimized from their first call, as the product kernels are

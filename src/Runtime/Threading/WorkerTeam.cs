@@ -31,8 +31,9 @@ internal interface ITeamJob
 /// by the job, not by the threads.
 /// </para>
 /// <para>
-/// Used by one caller at a time (a trainer's step). The gradient's data-parallel blocks (ParallelGradient) and the
-/// products split by columns (DenseKernels, through <see cref="Backprop.Kernels.ProductTeam"/>) both run on it.
+/// Used by one caller at a time (a trainer's step). The gradient's data-parallel blocks (ParallelGradient), the split
+/// products (DenseKernels, through <see cref="Backprop.Kernels.ProductTeam"/>) and the passes over the parameters each
+/// thread owns (<see cref="Backprop.Kernels.ParameterOwnership"/>) run on it.
 /// </para>
 /// </remarks>
 internal sealed class WorkerTeam : IDisposable
