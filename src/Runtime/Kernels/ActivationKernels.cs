@@ -38,19 +38,25 @@ public static class ActivationKernels
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         RequireSameLength(z.Length, a.Length, nameof(a));
+
+        // Loads and stores through refs rather than span slices: the same operations, compiled in about 2.3-3.5 ms
+        // instead of 4.5-4.8 in a new process, which the first Predict pays.
+        ref T zRef = ref MemoryMarshal.GetReference(z);
+        ref T aRef = ref MemoryMarshal.GetReference(a);
         int i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             for (; i <= z.Length - Vector<T>.Count; i += Vector<T>.Count)
             {
-                var vz = new Vector<T>(z.Slice(i));
-                Vector.ConditionalSelect(Vector.LessThanOrEqual(vz, Vector<T>.Zero), Vector<T>.Zero, vz).CopyTo(a.Slice(i));
+                Vector<T> vz = Vector.LoadUnsafe(ref zRef, (nuint)i);
+                Vector.ConditionalSelect(Vector.LessThanOrEqual(vz, Vector<T>.Zero), Vector<T>.Zero, vz).StoreUnsafe(ref aRef, (nuint)i);
             }
         }
 
         for (; i < z.Length; i++)
         {
-            a[i] = z[i] <= T.Zero ? T.Zero : z[i]; // NaN compares false and passes through
+            T value = Unsafe.Add(ref zRef, i);
+            Unsafe.Add(ref aRef, i) = value <= T.Zero ? T.Zero : value; // NaN compares false and passes through
         }
     }
 
