@@ -96,13 +96,17 @@ internal static unsafe class ProductTeam
 
     /// <summary>
     /// The rows of Z that a thread of a chained forward product adds its terms to at a time (<see cref="SplitForward"/>):
-    /// two 8-row register blocks. A W3 step on two threads took 2.11 us per example with 16, 2.53 with 12 and 2.33 with
-    /// 24 (fewer groups leave the second thread idle longer at the start and the first at the end; 8 rows fall to the
-    /// one-row tails).
+    /// two 8-row register blocks. A W3 step on two threads took 2.11 us per example with 16 rows, 2.53 with 12 and 2.33
+    /// with 24 (one run each, one after the other, on a noisy machine). Larger groups leave the second thread idle
+    /// longer at the start and the first at the end; smaller ones read the thread's rows of W once more per group, and
+    /// 8 rows fall partly to the one-row tails.
     /// </summary>
     public const int ChainRows = 16;
 
-    /// <summary>The fewest groups of <see cref="ChainRows"/> rows for which the forward product is chained.</summary>
+    /// <summary>
+    /// The fewest groups of <see cref="ChainRows"/> rows for which the forward product is chained: with two, each thread
+    /// would idle for half of its share (a choice, not measured).
+    /// </summary>
     public const int MinChainGroups = 3;
 
     /// <summary>Whether <see cref="SplitForward"/> chains a product of <paramref name="rows"/> rows over <paramref name="parts"/> parts (or splits its columns).</summary>
