@@ -8,7 +8,9 @@ namespace Backprop.Kernels;
 /// Which thread of a training step with split products owns which parameters: each wide layer's rows of W, in the
 /// ranges of rows of dW that the threads' parts of the weight-gradient product write (<see cref="ProductTeam"/>), and
 /// every other parameter the calling thread. The gradient's clear, its norm and the optimizer's update then run on the
-/// owners, so each core reads and writes the rows of dW (and of W and the optimizer's state) in its own cache: done by
+/// owners, and the chained forward product reads W by the same rows, so each core reads and writes the rows of W, dW
+/// and the optimizer's state in its own cache (a part its worker has not started runs on the caller instead; only the
+/// speed changes): done by
 /// the calling thread alone, those passes read the rows a worker had just written from the worker's cache, and a W3
 /// step on two threads took 270 us instead of 225 (docs/performance.md, "Threads").
 /// </summary>

@@ -8,13 +8,14 @@ namespace Backprop.Kernels;
 
 /// <summary>
 /// The threads that the matrix products of the current thread's calls may split over: a trainer enters its team around
-/// a step of a network with wide layers, and DenseKernels then gives each thread its own range of the result (columns
-/// of Z, rows of dW, or columns of a packed product), in whole register blocks or panels. Each element is still computed
-/// by one thread with the same chain of operations, so results are the same bits whatever the number of threads.
+/// a step of a network with wide layers, and DenseKernels then gives each part its own range: rows of W in a chained
+/// forward product (each part adds its terms to Z after the part before it), columns of Z, rows of dW, or columns of a
+/// packed product, in whole register blocks or panels. Each element gets the same chain of operations, in the same
+/// order, as on one thread, so results are the same bits whatever the number of threads.
 /// </summary>
 /// <remarks>
 /// Outside a team (every <c>Predict</c>, and training on one thread) <see cref="Parts"/> is 1 and nothing changes.
-/// The workers' own pack buffers are allocated once per worker, pinned.
+/// A packed part other than part 0 packs into a buffer of the thread that runs it, allocated once per thread, pinned.
 /// </remarks>
 internal static unsafe class ProductTeam
 {

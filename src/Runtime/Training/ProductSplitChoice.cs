@@ -6,7 +6,7 @@ namespace Backprop;
 /// Whether splitting a network's products over threads pays on this machine, decided by timing: a trainer whose network
 /// splits its products (and whose thread count the options leave open) runs its first steps on all its threads, then
 /// runs blocks of steps on one thread and on all of them, in turn, keeps the faster, and times again every few seconds.
-/// A split gives the same bits as one thread (each element is computed by one thread in the same order), so the choice
+/// A split gives the same bits as one thread (each element gets the same operations in the same order), so the choice
 /// changes the speed, never the result.
 /// </summary>
 /// <remarks>
