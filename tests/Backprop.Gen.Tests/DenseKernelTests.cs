@@ -138,6 +138,7 @@ public sealed class DenseKernelTests
     [InlineData(67, 1001, 203, true)] // a last group of 3 rows; the last part also takes W's rows past the 6-row blocks
     [InlineData(130, 300, 530, true)]
     [InlineData(40, 784, 128, false)] // too few rows to chain: the forward product splits its columns
+    [InlineData(45, 300, 203, false)] // split columns, the last part with 11 masked columns and 45 rows (8-row blocks and 5)
     public void Products_split_over_a_team_give_the_bits_of_one_thread(int rows, int inner, int columns, bool chained)
     {
         var random = new Random(rows);

@@ -14,7 +14,7 @@ namespace Backprop.Kernels;
 //   dimension), MultiplyAddTransposed columns of A (aRow = 1, aStep = inner, t over the batch's rows).
 // The two products differ only in those two strides, so they share the code; the inlined blocks see
 // MultiplyAddTransposed's aRow = 1 as a constant. The blocks themselves stay three methods: each fixes its own register
-// count (6 x 16 holds 12 accumulators, 6 x 8 six and 4 x 16 eight, with their own loads and broadcasts per step),
+// count (6 x 16 holds 12 accumulators, 4 x 16 eight, 8 x 32 sixteen, with their own loads and broadcasts per step),
 // which a shape parameter would turn into arrays the JIT cannot keep in registers.
 public static partial class DenseKernels
 {
@@ -216,36 +216,6 @@ public static partial class DenseKernels
         s71.StoreUnsafe(ref c7, 16);
     }
 
-    // 6 rows x 8 columns, for the last 8 to 15 columns (a 10-class output layer): 6 accumulators.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block6x8(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
-    {
-        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, cStride));
-        Vector256<float> s2 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 2 * cStride)), s3 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 3 * cStride));
-        Vector256<float> s4 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 4 * cStride)), s5 = Vector256.LoadUnsafe(ref Unsafe.Add(ref c, 5 * cStride));
-        ref float at = ref a;
-        ref float bt = ref b;
-        for (int t = 0; t < count; t++)
-        {
-            Vector256<float> b0 = Vector256.LoadUnsafe(ref bt);
-            s0 = Fma.MultiplyAdd(Vector256.Create(at), b0, s0);
-            s1 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, aRow)), b0, s1);
-            s2 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 2 * aRow)), b0, s2);
-            s3 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 3 * aRow)), b0, s3);
-            s4 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 4 * aRow)), b0, s4);
-            s5 = Fma.MultiplyAdd(Vector256.Create(Unsafe.Add(ref at, 5 * aRow)), b0, s5);
-            at = ref Unsafe.Add(ref at, aStep);
-            bt = ref Unsafe.Add(ref bt, bStride);
-        }
-
-        s0.StoreUnsafe(ref c);
-        s1.StoreUnsafe(ref Unsafe.Add(ref c, cStride));
-        s2.StoreUnsafe(ref Unsafe.Add(ref c, 2 * cStride));
-        s3.StoreUnsafe(ref Unsafe.Add(ref c, 3 * cStride));
-        s4.StoreUnsafe(ref Unsafe.Add(ref c, 4 * cStride));
-        s5.StoreUnsafe(ref Unsafe.Add(ref c, 5 * cStride));
-    }
-
     // 4 rows x 16 columns, for 4 or 5 rows left over: 8 accumulators, one broadcast per row, two loads of B per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
     private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
@@ -309,46 +279,9 @@ public static partial class DenseKernels
         s1.StoreUnsafe(ref c, 8);
     }
 
-    // One column (the last 1 to 7 of a product, such as a 10-class output layer's 9th and 10th) for 6 rows: six
-    // independent FMA chains per step instead of one, which alone waits the FMA latency at every step.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Column6(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
-    {
-        ref float c1 = ref Unsafe.Add(ref c, cStride);
-        ref float c2 = ref Unsafe.Add(ref c1, cStride);
-        ref float c3 = ref Unsafe.Add(ref c2, cStride);
-        ref float c4 = ref Unsafe.Add(ref c3, cStride);
-        ref float c5 = ref Unsafe.Add(ref c4, cStride);
-        float s0 = c, s1 = c1, s2 = c2, s3 = c3, s4 = c4, s5 = c5;
-        ref float at = ref a;
-        ref float bt = ref b;
-        for (int t = 0; t < count; t++)
-        {
-            float x = bt;
-            s0 = MathF.FusedMultiplyAdd(at, x, s0);
-            s1 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, aRow), x, s1);
-            s2 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, 2 * aRow), x, s2);
-            s3 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, 3 * aRow), x, s3);
-            s4 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, 4 * aRow), x, s4);
-            s5 = MathF.FusedMultiplyAdd(Unsafe.Add(ref at, 5 * aRow), x, s5);
-            at = ref Unsafe.Add(ref at, aStep);
-            bt = ref Unsafe.Add(ref bt, bStride);
-        }
-
-        c = s0;
-        c1 = s1;
-        c2 = s2;
-        c3 = s3;
-        c4 = s4;
-        c5 = s5;
-    }
-
-    // One row of C (cRow at its first element) from column j to `columns`, B's rows bStride apart, with the same fused
-    // operations in the same order as the blocks, so a row's result does not depend on the block it fell in. A row alone
-    // (Predict of one example) is bound by the latency of its chains, so the columns go 16, then 8 plus up to two single
-    // columns, then pairs, each group's chains in one loop: 784-128-64-10's last layer (8 + 2 columns) ran its three
-    // 64-step chains one after another, 170-200 ns of a 4.4 us Predict.
-    // A(0, t) = a[t * aStep].
+    // One row of C (cRow at its first element) from column j to `columns` (16 columns at a time, up to a multiple of
+    // 16), B's rows bStride apart, with the same fused operations in the same order as the blocks, so a row's result does
+    // not depend on the block it fell in. A(0, t) = a[t * aStep].
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, nint bStride, ref float cRow, int j)
     {
@@ -369,77 +302,6 @@ public static partial class DenseKernels
 
             s0.StoreUnsafe(ref cj);
             s1.StoreUnsafe(ref cj, 8);
-        }
-
-        if (j + 8 <= columns)
-        {
-            int singles = Math.Min(columns - j - 8, 2);
-            ref float cj = ref Unsafe.Add(ref cRow, j);
-            Vector256<float> s = Vector256.LoadUnsafe(ref cj);
-            float e0 = singles > 0 ? Unsafe.Add(ref cj, 8) : 0, e1 = singles > 1 ? Unsafe.Add(ref cj, 9) : 0;
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < count; t++)
-            {
-                s = Fma.MultiplyAdd(Vector256.Create(at), Vector256.LoadUnsafe(ref bt), s);
-                if (singles > 0)
-                {
-                    e0 = MathF.FusedMultiplyAdd(at, Unsafe.Add(ref bt, 8), e0);
-                    if (singles > 1)
-                    {
-                        e1 = MathF.FusedMultiplyAdd(at, Unsafe.Add(ref bt, 9), e1);
-                    }
-                }
-
-                at = ref Unsafe.Add(ref at, aStep);
-                bt = ref Unsafe.Add(ref bt, bStride);
-            }
-
-            s.StoreUnsafe(ref cj);
-            if (singles > 0)
-            {
-                Unsafe.Add(ref cj, 8) = e0;
-                if (singles > 1)
-                {
-                    Unsafe.Add(ref cj, 9) = e1;
-                }
-            }
-
-            j += 8 + singles;
-        }
-
-        for (; j + 2 <= columns; j += 2)
-        {
-            ref float cj = ref Unsafe.Add(ref cRow, j);
-            float s0 = cj, s1 = Unsafe.Add(ref cj, 1);
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < count; t++)
-            {
-                s0 = MathF.FusedMultiplyAdd(at, bt, s0);
-                s1 = MathF.FusedMultiplyAdd(at, Unsafe.Add(ref bt, 1), s1);
-                at = ref Unsafe.Add(ref at, aStep);
-                bt = ref Unsafe.Add(ref bt, bStride);
-            }
-
-            cj = s0;
-            Unsafe.Add(ref cj, 1) = s1;
-        }
-
-        if (j < columns)
-        {
-            ref float cj = ref Unsafe.Add(ref cRow, j);
-            float s = cj;
-            ref float at = ref a;
-            ref float bt = ref Unsafe.Add(ref b, j);
-            for (int t = 0; t < count; t++)
-            {
-                s = MathF.FusedMultiplyAdd(at, bt, s);
-                at = ref Unsafe.Add(ref at, aStep);
-                bt = ref Unsafe.Add(ref bt, bStride);
-            }
-
-            cj = s;
         }
     }
 }

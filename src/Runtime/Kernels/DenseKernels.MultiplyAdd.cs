@@ -107,42 +107,29 @@ public static partial class DenseKernels
                 }
             }
 
-            int sixRowTail = j0;
-            if (j0 + 8 <= columns)
+            // The columns past the 16-column panels (1 to 15) for every row in masked vectors; the rows the blocks left
+            // (at most three) up to the panels' end one by one.
+            if (j0 < columns)
             {
-                ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
-                for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
-                {
-                    Block6x8(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
-                }
-
-                sixRowTail += 8;
+                MaskedColumns(ref aSlice, aStride, 1, rows, count, ref Unsafe.Add(ref wSlice, j0), stride, ref Unsafe.Add(ref zRef, j0), stride, columns - j0);
             }
 
-            for (; sixRowTail < columns; sixRowTail++)
+            for (int r = fourRowEnd; r < rows; r++)
             {
-                for (int r0 = 0; r0 < sixRowEnd; r0 += WideRowBlock)
-                {
-                    Column6(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref Unsafe.Add(ref wSlice, sixRowTail), stride, ref Unsafe.Add(ref zRef, (r0 * stride) + sixRowTail), stride);
-                }
-            }
-
-            for (int r = 0; r < rows; r++)
-            {
-                int from = r < sixRowEnd ? sixRowTail : r < fourRowEnd ? j0 : 0;
-                Tail(ref aSlice, r, aStride, count, ref wSlice, columns, stride, ref zRef, from);
+                Tail(ref aSlice, r, aStride, count, ref wSlice, j0, stride, ref zRef);
             }
         }
     }
 
-    // One row from column j0 on: with AVX-512 in WideTail, otherwise 64, then 32 columns at a time here, the rest in RowTail, with the same fused operations
-    // in the same order as the blocked paths, so a row's result does not depend on the block it fell in.
+    // One row's columns up to `columns` (a multiple of 16): with AVX-512 in WideTail, otherwise 64, then 32 columns at a
+    // time here, the rest in RowTail, with the same fused operations in the same order as the blocked paths, so a row's
+    // result does not depend on the block it fell in.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tail(ref float a, int r, nint aStride, int count, ref float w, int columns, nint stride, ref float z, int j0)
+    private static void Tail(ref float a, int r, nint aStride, int count, ref float w, int columns, nint stride, ref float z)
     {
         ref float zRow = ref Unsafe.Add(ref z, r * stride);
         ref float aRow = ref Unsafe.Add(ref a, r * aStride);
-        int j = Wide ? WideTail(ref aRow, count, ref w, columns, stride, ref zRow, j0) : j0;
+        int j = Wide ? WideTail(ref aRow, count, ref w, columns, stride, ref zRow, 0) : 0;
         for (; j + 64 <= columns; j += 64)
         {
             // Eight independent accumulators keep both FMA pipes busy when a single row is computed (Predict of one

@@ -46,6 +46,8 @@ public static partial class DenseKernels
     {
         // (Rows of G in 8-row Block8x32s measured slower than these 6-row blocks for 784 x 128 from 64 rows: 68-80 us
         // against 65-68 us on a Zen 5, so the weight gradient keeps them; the forward product gains from them.)
+        // G's columns in 16-column panels, then the last 1 to 15 columns of every row of G in masked vectors.
+        int panelEnd = columns - (columns % ColumnBlock);
         int k0 = 0;
         for (; k0 + WideRowBlock <= count; k0 += WideRowBlock)
         {
@@ -61,25 +63,9 @@ public static partial class DenseKernels
                 }
             }
 
-            for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
+            for (; j0 < panelEnd; j0 += ColumnBlock)
             {
                 Block6x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
-            }
-
-            if (j0 + 8 <= columns)
-            {
-                Block6x8(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
-                j0 += 8;
-            }
-
-            for (; j0 < columns; j0++)
-            {
-                Column6(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
-            }
-
-            for (int k = k0; k < k0 + WideRowBlock; k++)
-            {
-                TransposedTail(ref aRef, rows, inner, k, ref dRef, columns, ref gRef, j0);
             }
         }
 
@@ -87,26 +73,25 @@ public static partial class DenseKernels
         {
             ref float aColumns = ref Unsafe.Add(ref aRef, k0);
             ref float gRows = ref Unsafe.Add(ref gRef, k0 * columns);
-            int j0 = 0;
-            for (; j0 + ColumnBlock <= columns; j0 += ColumnBlock)
+            for (int j0 = 0; j0 < panelEnd; j0 += ColumnBlock)
             {
                 Block4x16(ref aColumns, 1, inner, rows, ref Unsafe.Add(ref dRef, j0), columns, ref Unsafe.Add(ref gRows, j0), columns);
-            }
-
-            for (int k = k0; k < k0 + RowBlock; k++)
-            {
-                TransposedTail(ref aRef, rows, inner, k, ref dRef, columns, ref gRef, j0);
             }
         }
 
         for (; k0 < count; k0++)
         {
-            TransposedTail(ref aRef, rows, inner, k0, ref dRef, columns, ref gRef, 0);
+            TransposedTail(ref aRef, rows, inner, k0, ref dRef, columns, panelEnd, ref gRef);
+        }
+
+        if (panelEnd < columns)
+        {
+            MaskedColumns(ref aRef, 1, inner, count, rows, ref Unsafe.Add(ref dRef, panelEnd), columns, ref Unsafe.Add(ref gRef, panelEnd), columns, columns - panelEnd);
         }
     }
 
-    // Row k of G from column j0 on: RowTail over column k of A.
+    // Row k of G up to column `end` (a multiple of 16): RowTail over column k of A.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, ref float g, int j0) =>
-        RowTail(ref Unsafe.Add(ref a, k), inner, rows, ref d, columns, columns, ref Unsafe.Add(ref g, k * columns), j0);
+    private static void TransposedTail(ref float a, int rows, int inner, int k, ref float d, int columns, int end, ref float g) =>
+        RowTail(ref Unsafe.Add(ref a, k), inner, rows, ref d, end, columns, ref Unsafe.Add(ref g, k * columns), 0);
 }

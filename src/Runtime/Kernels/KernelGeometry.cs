@@ -9,7 +9,7 @@ internal static class KernelGeometry
     /// <summary>Rows per tile of the examples-in-lanes kernels: the float lanes of a 256-bit vector.</summary>
     public const int Lanes = 8;
 
-    /// <summary>Rows per register block of the blocked products (<c>DenseKernels</c>'s 6 x 16 and 6 x 8 blocks).</summary>
+    /// <summary>Rows per register block of the blocked products (<c>DenseKernels</c>'s 6 x 16 and 6 x 32 blocks).</summary>
     public const int ProductRows = 6;
 
     /// <summary>The byte boundary of a network's parameter vector (<c>ParameterVector</c>): a cache line, and a
