@@ -11,6 +11,14 @@ using BenchmarkDotNet.Running;
 // Threading crossover:       dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*Threads*'
 // W6, the wide network:      dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --filter '*WideNetwork*'
 // The generator's own cost:  dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --job short --filter '*GeneratorCost*'
+// W3 on 1 and 2 threads and the FMA limit in alternating blocks of one process (SideBySide.cs):
+//                            dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --side-by-side
+if (args is ["--side-by-side"])
+{
+    SideBySide.Run();
+    return;
+}
+
 IEnumerable<Summary> summaries = BenchmarkSwitcher.FromAssembly(typeof(WorkloadBenchmarks).Assembly).Run(args);
 PrintRates(summaries.SelectMany(summary => summary.Reports).ToList());
 
