@@ -10,8 +10,9 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Benchmarks;
 
 /// <summary>
-/// W3 through <c>Trainer</c> on one thread and on two, and the one-core FMA loop, in short blocks taken in turn in one
-/// process: <c>dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --side-by-side</c>.
+/// W3 through <c>Trainer</c> on one thread and on two and the one-core FMA loop, then W4b's <c>Predict</c> and ONNX
+/// Runtime's run of the same file (<see cref="OnnxRuntimeBenchmark"/>'s setup) for 1 and 64 rows, in short blocks taken
+/// in turn in one process: <c>dotnet run -c Release --project benchmarks/Backprop.Gen.Benchmarks -- --side-by-side</c>.
 /// On shared cores the host's load changes from second to second, and BenchmarkDotNet measures each case in its own
 /// process minutes apart, so a ratio of two of its rows also carries the change of load between them. Here each round
 /// runs every contender for about 10 ms, one after the other, and the ratios are medians over the rounds of the ratios
@@ -28,6 +29,13 @@ public static class SideBySide
 
     /// <summary>Runs the rounds and prints the medians and ratios.</summary>
     public static void Run()
+    {
+        Training();
+        Inference("784-128-64-10 x1", callsPerBlock: 3000);
+        Inference("784-128-64-10 x64", callsPerBlock: 150);
+    }
+
+    private static void Training()
     {
         var random = new SeededRandom(42);
         float[] x = new float[Batches * Batch * 784], y = new float[Batches * Batch * 10];
@@ -74,6 +82,46 @@ public static class SideBySide
         Console.WriteLine(string.Create(invariant, $"1 thread of the limit, per round: median {Median(fractionOfLimit):F3} (quartiles {Quartile(fractionOfLimit, 1):F3}-{Quartile(fractionOfLimit, 3):F3})"));
         Console.WriteLine(string.Create(invariant, $"2 threads over 1, per round: median {Median(speedup):F2}x (quartiles {Quartile(speedup, 1):F2}-{Quartile(speedup, 3):F2}x)"));
         Console.WriteLine($"both trainers end with the same parameters: {sameBits}");
+    }
+
+    // Ours against ONNX Runtime on one OnnxRuntimeBenchmark case, blocks of about 10 ms each in turn.
+    private static void Inference(string benchmarkCase, int callsPerBlock)
+    {
+        var benchmark = new OnnxRuntimeBenchmark { Case = benchmarkCase };
+        benchmark.Setup(); // also checks that both compute the same outputs
+        try
+        {
+            var ours = new List<double>();
+            var theirs = new List<double>();
+            for (int round = 0; round < Rounds + WarmupRounds; round++)
+            {
+                double t1 = Calls(benchmark.Ours, callsPerBlock), t2 = Calls(benchmark.OnnxRuntime, callsPerBlock);
+                if (round >= WarmupRounds)
+                {
+                    ours.Add(t1);
+                    theirs.Add(t2);
+                }
+            }
+
+            List<double> ratio = ours.Select((t, i) => t / theirs[i]).ToList();
+            var invariant = CultureInfo.InvariantCulture;
+            Console.WriteLine(string.Create(invariant, $"W4b Predict {benchmarkCase}: ours median {Median(ours):F0} ns per call, ONNX Runtime {Median(theirs):F0}; ours / ONNX Runtime per round: median {Median(ratio):F3} (quartiles {Quartile(ratio, 1):F3}-{Quartile(ratio, 3):F3})"));
+        }
+        finally
+        {
+            benchmark.Cleanup();
+        }
+    }
+
+    private static double Calls(Action call, int count)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < count; i++)
+        {
+            call();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalNanoseconds / count;
     }
 
     private static Trainer<W3Net> NewTrainer(int threads)
