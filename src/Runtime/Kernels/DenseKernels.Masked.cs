@@ -132,8 +132,8 @@ public static partial class DenseKernels
         }
     }
 
-    // A row's 16 lanes to columns 0 .. width - 1: VMASKMOVPS stores are slow (on AMD processors), so a whole first half
-    // goes in a plain store, and a second half with no columns in none.
+    // A row's 16 lanes to columns 0 .. width - 1: a half wholly inside goes in a plain store, a half wholly outside in
+    // none, and only a half cut by the last column in a masked store.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void MaskStore512(float* p, int width, Vector256<float> mask0, Vector256<float> mask1, Vector512<float> value)
     {
