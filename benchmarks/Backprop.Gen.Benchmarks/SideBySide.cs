@@ -38,16 +38,7 @@ public static class SideBySide
     private static void Training()
     {
         var random = new SeededRandom(42);
-        float[] x = new float[Batches * Batch * 784], y = new float[Batches * Batch * 10];
-        for (int i = 0; i < x.Length; i++)
-        {
-            x[i] = (float)((2 * random.NextDouble()) - 1);
-        }
-
-        for (int i = 0; i < y.Length; i++)
-        {
-            y[i] = (float)random.NextDouble();
-        }
+        (float[] x, float[] y) = WorkloadBenchmarks.Data(ref random, Batches * Batch, 784, 10);
 
         long flopsPerExample = new W3Net().Architecture.TrainingFlops;
         using Trainer<W3Net> one = NewTrainer(1), two = NewTrainer(2);
