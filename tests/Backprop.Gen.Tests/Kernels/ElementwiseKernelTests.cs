@@ -73,7 +73,11 @@ public sealed class ElementwiseKernelTests
     {
         Assert.Equal("a", Assert.Throws<ArgumentException>(() => ActivationKernels.Relu<float>(new float[4], new float[3])).ParamName);
         Assert.Equal("targets", Assert.Throws<ArgumentException>(() => LossKernels.OutputGradient<float>(new float[4], new float[3], 1f, new float[4])).ParamName);
-        Assert.Equal("gradient", Assert.Throws<ArgumentException>(() => LossKernels.OutputGradient<float>(new float[4], new float[4], 1f, new float[5])).ParamName);
+        var gradient = Assert.Throws<ArgumentException>(() => LossKernels.OutputGradient<float>(new float[4], new float[4], 1f, new float[5]));
+        Assert.Equal("gradient", gradient.ParamName);
+        Assert.StartsWith("Expected 4 values, but the span has 5.", gradient.Message, StringComparison.Ordinal);
+        Assert.Equal("dZ", Assert.Throws<ArgumentException>(() => ActivationKernels.TanhBackward<double>(new double[4], new double[4], new double[2])).ParamName);
+        Assert.Equal("targets", Assert.Throws<ArgumentException>(() => LossKernels.SoftmaxCrossEntropySum<float>(new float[6], new float[3], 3)).ParamName);
     }
 
     // Random values with the special ones mixed in at random places, so that they land in vector bodies and tails.
