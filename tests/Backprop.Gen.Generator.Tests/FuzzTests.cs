@@ -46,8 +46,9 @@ public sealed class FuzzTests(ITestOutputHelper output)
         // Widths up to 64 never give a single-output layer of more than 256 weights, so a few networks with a wide last
         // hidden layer are added (drawn from their own generator, so the draws for the others stay as they were).
         var wide = new Random(seed + 1000);
-        // Which fused networks get a batch longer than one block: drawn apart too, for the same reason.
+        // Which fused networks get a batch longer than one block: drawn apart too, for the same reason; and which others.
         var blocks = new Random(seed + 2000);
+        var unfusedBlocks = new Random(seed + 3000);
         List<Architecture> architectures = Enumerable.Range(0, NetworksPerCompilation)
             .Select(i => Architecture.Random(random, $"Fuzz{i}"))
             .Concat(Enumerable.Range(0, WideSingleOutputNetworks).Select(i => Architecture.WideSingleOutput(wide, $"FuzzWide{i}")))
@@ -79,10 +80,14 @@ public sealed class FuzzTests(ITestOutputHelper output)
                 rows += plan.BlockRows; // a whole block of the fused kernel, then a block with tiles and leftover rows
             }
 
-            pathsHit.UnionWith(KernelPaths(plan, rows));
+            // For a few other networks, a whole block before the drawn rows: the first block writes the gradient, the
+            // second adds to it. Its rows repeat the drawn ones, so that no other draw changes and no new values come in.
+            int firstBlockRows = !plan.Fused && unfusedBlocks.Next(4) == 0 ? plan.BlockRows : 0;
+            pathsHit.UnionWith(KernelPaths(plan, firstBlockRows + rows));
             double[] parameters = Tolerance.Uniform(random, reference.ParameterCount, 1.0);
-            double[] inputs = Tolerance.Uniform(random, rows * architecture.Layers[0], 2.0);
-            double[] targets = Tolerance.Targets(random, rows, architecture.Layers[^1], architecture.Loss, architecture.Activations[^1]);
+            double[] inputs = RepeatRows(Tolerance.Uniform(random, rows * architecture.Layers[0], 2.0), architecture.Layers[0], firstBlockRows);
+            double[] targets = RepeatRows(Tolerance.Targets(random, rows, architecture.Layers[^1], architecture.Loss, architecture.Activations[^1]), architecture.Layers[^1], firstBlockRows);
+            rows += firstBlockRows;
             OracleErrors errors = network switch
             {
                 INetwork<float> single => Oracle.Compare(single, reference, parameters, inputs, targets),
@@ -111,6 +116,13 @@ public sealed class FuzzTests(ITestOutputHelper output)
             $"seed {seed}: {architectures.Count} architectures, largest relative error float {worstFloat:E2}, double {worstDouble:E2}; paths: {string.Join(", ", pathsHit.Order())}"));
         // Without 256-bit vector hardware every row takes the one-row code, so the lane form cannot run.
         Assert.Empty(AllPaths.Where(path => !path.Contains("tiles", StringComparison.Ordinal) || Vector256.IsHardwareAccelerated).Except(pathsHit));
+    }
+
+    // The rows of `values` (each `width` wide) preceded by `extra` rows that cycle through them.
+    private static double[] RepeatRows(double[] values, int width, int extra)
+    {
+        int rows = values.Length / width;
+        return Enumerable.Range(0, extra).SelectMany(row => values.Skip(row % rows * width).Take(width)).Concat(values).ToArray();
     }
 
     // Each row predicted alone must give the bits it gets inside the whole batch, whichever tile, lane or block it falls in.
@@ -143,7 +155,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         "blocked weight gradient", "packed input gradient", "call per row", "unrolled one-row",
         "single-column call per row", "fused in registers: whole tiles and leftover rows",
         "fused in spans: whole tiles and leftover rows", "fused: more than one block",
-        "packed forward and weight gradient",
+        "packed forward and weight gradient", "blocked or packed weight gradient over more than one block",
     };
 
     // The plan of every network the generator emitted, by class name, from the specs its last pipeline step produced.
@@ -196,6 +208,11 @@ public sealed class FuzzTests(ITestOutputHelper output)
             if (kernels.Forward == ProductKernel.Packed && kernels.WeightGradient == ProductKernel.Packed)
             {
                 yield return AllPaths[11];
+            }
+
+            if (kernels.WeightGradient is ProductKernel.Blocked or ProductKernel.Packed && blocks.Length > 1)
+            {
+                yield return AllPaths[12];
             }
 
             if (kernels.InputGradient == ProductKernel.Packed)

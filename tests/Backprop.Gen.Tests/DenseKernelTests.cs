@@ -148,12 +148,17 @@ public sealed class DenseKernelTests
         float[][] Products()
         {
             float[] z = (float[])z0.Clone(), zPacked = (float[])z0.Clone(), g = (float[])g0.Clone(), gPacked = (float[])g0.Clone(), da = (float[])da0.Clone();
+            float[] gWritten = new float[inner * columns], gPackedWritten = new float[inner * columns];
+            gWritten.AsSpan().Fill(float.NaN);
+            gPackedWritten.AsSpan().Fill(float.NaN);
             DenseKernels.MultiplyAdd(a, rows, inner, w, columns, z);
             DenseKernels.PackedMultiplyAdd(a, rows, inner, w, columns, zPacked, pack);
             DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, g);
             DenseKernels.PackedMultiplyAddTransposed(a, rows, inner, d, columns, gPacked, pack);
+            DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, gWritten, overwrite: true);
+            DenseKernels.PackedMultiplyAddTransposed(a, rows, inner, d, columns, gPackedWritten, pack, overwrite: true);
             DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, da, pack);
-            return new[] { z, zPacked, g, gPacked, da };
+            return new[] { z, zPacked, g, gPacked, da, gWritten, gPackedWritten };
         }
 
         float[][] alone = Products();
@@ -172,6 +177,59 @@ public sealed class DenseKernelTests
                 }
             }
         }
+    }
+
+    [Fact]
+    public void Weight_gradients_that_overwrite_give_the_bits_of_adding_to_a_cleared_gradient()
+    {
+        // A gradient's first block of rows writes dW and db instead of adding to a cleared buffer: whatever the buffer
+        // held (NaN here) must not show, and every value must have the bits of the sum started from zero, on every
+        // path (register blocks, tails, masked columns, packed slices past the first, the portable kernel).
+        var random = new Random(6);
+        float[] pack = new float[KernelGeometry.PackLength(4096, transposedA: true)];
+        void Check(int rows, int inner, int columns, bool packed)
+        {
+            string shape = $"{rows}x{inner}x{columns}{(packed ? " packed" : string.Empty)}";
+            float[] a = Fill(random, rows * inner), d = Fill(random, rows * columns);
+            float[] cleared = new float[(inner * columns) + 1], written = new float[(inner * columns) + 1];
+            cleared[^1] = 12345f;
+            written.AsSpan().Fill(float.NaN);
+            written[^1] = 12345f;
+            if (packed)
+            {
+                DenseKernels.PackedMultiplyAddTransposed(a, rows, inner, d, columns, cleared, pack);
+                DenseKernels.PackedMultiplyAddTransposed(a, rows, inner, d, columns, written, pack, overwrite: true);
+            }
+            else
+            {
+                DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, cleared);
+                DenseKernels.MultiplyAddTransposed(a, rows, inner, d, columns, written, overwrite: true);
+            }
+
+            AssertGuardKept(written, shape);
+            AssertSameBits(cleared, written, shape);
+            if (!packed)
+            {
+                written.AsSpan().Fill(float.NaN);
+                DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, written, overwrite: true);
+                float[] portable = new float[(inner * columns) + 1];
+                DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, portable, overwrite: false);
+                AssertSameBits(portable[..^1], written[..^1], "portable " + shape);
+            }
+        }
+
+        ForEachShape((rows, inner, columns) => Check(rows, inner, columns, packed: false));
+        ForEachPackedShape((rows, inner, columns) => Check(rows, inner, columns, packed: true));
+        // More rows than one 256-step slice of the packed product's inner dimension: the slices after the first add to
+        // what the first one wrote.
+        Check(300, 40, 37, packed: true);
+        Check(530, 17, 529, packed: true);
+
+        float[] matrix = Fill(random, 5 * 13), sums = Fill(random, 13), fromZero = new float[13];
+        RowKernels.AddColumnSums<float>(matrix, fromZero);
+        sums.AsSpan().Fill(float.NaN);
+        RowKernels.AddColumnSums<float>(matrix, sums, overwrite: true);
+        AssertSameBits(fromZero, sums, "column sums");
     }
 
     [Fact]
@@ -233,7 +291,7 @@ public sealed class DenseKernelTests
 
             float[] d = Fill(random, rows * columns), start = Fill(random, inner * columns);
             float[] g = (float[])start.Clone();
-            DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, g);
+            DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, g, overwrite: false);
             AssertClose(Product(inner, rows, columns, start, (k, t) => a[(t * inner) + k], (t, j) => d[(t * columns) + j]), g, rows, $"portable dW {rows}x{inner}x{columns}");
         });
     }
@@ -291,6 +349,15 @@ public sealed class DenseKernelTests
         }
 
         return result;
+    }
+
+    private static void AssertSameBits(float[] expected, float[] actual, string shape)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{shape}: value {i} is {actual[i]}, expected {expected[i]}.");
+        }
     }
 
     // A copy with one guard value past the end, which the product must leave alone.

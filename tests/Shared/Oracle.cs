@@ -35,7 +35,9 @@ internal static class Oracle
         var outputs = new T[y.Length];
         network.Predict(x, outputs);
         T loss = network.Loss(x, y);
+        // Gradient writes every value without reading the buffer first: what the buffer held must not show.
         var gradient = new T[p.Length];
+        gradient.AsSpan().Fill(T.NaN);
         T gradientLoss = network.Gradient(x, y, gradient);
 
         (double expectedLoss, double[] expectedGradient) = reference.Gradient(pUsed, xUsed, yUsed);

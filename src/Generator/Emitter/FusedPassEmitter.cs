@@ -40,8 +40,13 @@ internal static class FusedPassEmitter
         writer.WriteLine();
         EmitDispatch(writer, plan, backward: false);
         writer.WriteLine();
-        writer.WriteLine("// One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left.");
-        writer.OpenBlock($"public static double Gradient({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, {Span} buffer, {Span} gradient, float outputScale)");
+        writer.WriteLine("// One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left. The");
+        writer.WriteLine("// kernel adds into the gradient, so the first block clears it first.");
+        writer.OpenBlock($"public static double Gradient({ReadOnlySpan} parameters, {ReadOnlySpan} inputs, {ReadOnlySpan} targets, int rows, {Span} buffer, {Span} gradient, float outputScale, bool firstBlock)");
+        writer.OpenBlock("if (firstBlock)");
+        writer.WriteLine("gradient.Clear();");
+        writer.CloseBlock();
+        writer.WriteLine();
         writer.WriteLine($"RunGradient(parameters, inputs, targets, rows, {blockOutputs}{(plan.LossUsesLogits ? ", " + blockLogits : string.Empty)}, gradient, outputScale);");
         writer.WriteLine("return LossSum(buffer, targets, rows);");
         writer.CloseBlock();

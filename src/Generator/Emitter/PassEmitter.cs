@@ -70,10 +70,10 @@ internal static class PassEmitter
     private static void EmitGradient(SourceWriter writer, ElementTypeSyntax t)
     {
         writer.WriteLine("// One block of training: the forward pass, the block's loss, then the backward pass.");
-        writer.OpenBlock($"public static double Gradient({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
+        writer.OpenBlock($"public static double Gradient({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale, bool firstBlock)");
         writer.WriteLine("Forward(parameters, inputs, rows, buffer);");
         writer.WriteLine("double lossSum = LossSum(buffer, targets, rows);");
-        writer.WriteLine("Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);");
+        writer.WriteLine("Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale, firstBlock);");
         writer.WriteLine("return lossSum;");
         writer.CloseBlock();
     }
@@ -145,9 +145,10 @@ internal static class PassEmitter
     {
         LayerPlan output = plan.Output;
         bool bias = plan.Spec.Bias;
-        writer.WriteLine("// Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.");
+        writer.WriteLine("// Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters,");
+        writer.WriteLine("// or, for the first block, writes it (so the gradient is never cleared beforehand).");
         writer.WriteLine(Optimized);
-        writer.OpenBlock($"private static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale)");
+        writer.OpenBlock($"private static void Backward({t.ReadOnlySpan} parameters, {t.ReadOnlySpan} inputs, {t.ReadOnlySpan} targets, int rows, {t.Span} buffer, {t.Span} gradient, {t.Keyword} outputScale, bool firstBlock)");
         if (plan.BackwardUsesLanes)
         {
             EmitLaneRows(writer);

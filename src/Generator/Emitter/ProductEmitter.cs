@@ -74,23 +74,38 @@ internal static class ProductEmitter
     }
 
     /// <summary>
-    /// Writes <c>dW += A^T dZ</c>, <c>db += column sums of dZ</c> and, unless the layer's input gradient is
-    /// <see cref="ProductKernel.None"/>, <c>dA_prev = dZ W^T</c> into <paramref name="inputGradient"/>, for the rows of a block.
+    /// Writes <c>dW += A^T dZ</c>, <c>db += column sums of dZ</c> (<c>=</c> for the block whose <c>firstBlock</c> is
+    /// set) and, unless the layer's input gradient is <see cref="ProductKernel.None"/>, <c>dA_prev = dZ W^T</c> into
+    /// <paramref name="inputGradient"/>, for the rows of a block.
     /// </summary>
     public static void EmitBackward(SourceWriter writer, LayerPlan layer, string input, bool bias, string? inputGradient)
     {
         KernelChoice kernels = layer.Kernels;
         string? rowInputGradient = kernels.InputGradient == ProductKernel.Packed ? null : inputGradient;
+        if (kernels.WeightGradient is not (ProductKernel.Blocked or ProductKernel.Packed))
+        {
+            // These forms add into the gradient, so the first block clears this layer's part of it first.
+            writer.OpenBlock("if (firstBlock)");
+            writer.WriteLine($"g{layer.W}.Clear();");
+            if (bias)
+            {
+                writer.WriteLine($"g{layer.B}.Clear();");
+            }
+
+            writer.CloseBlock();
+            writer.WriteLine();
+        }
+
         switch (kernels.WeightGradient)
         {
             case ProductKernel.Blocked:
             case ProductKernel.Packed:
                 writer.WriteLine(kernels.WeightGradient == ProductKernel.Packed
-                    ? $"{Dense}.PackedMultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W}, {Pack});"
-                    : $"{Dense}.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W});");
+                    ? $"{Dense}.PackedMultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W}, {Pack}, overwrite: firstBlock);"
+                    : $"{Dense}.MultiplyAddTransposed({input}, rows, {layer.FanIn}, {layer.DZ}, {layer.FanOut}, g{layer.W}, overwrite: firstBlock);");
                 if (bias)
                 {
-                    writer.WriteLine($"{Rows}.AddColumnSums({layer.DZ}, g{layer.B});");
+                    writer.WriteLine($"{Rows}.AddColumnSums({layer.DZ}, g{layer.B}, overwrite: firstBlock);");
                 }
 
                 if (rowInputGradient is not null)

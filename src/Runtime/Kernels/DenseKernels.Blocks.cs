@@ -20,7 +20,7 @@ public static partial class DenseKernels
 {
     // 6 rows x 16 columns: 12 accumulators in registers, one broadcast per row and two loads of B per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
+    private static void Block6x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride, bool overwrite = false)
     {
         ref float c0 = ref c;
         ref float c1 = ref Unsafe.Add(ref c0, cStride);
@@ -28,12 +28,12 @@ public static partial class DenseKernels
         ref float c3 = ref Unsafe.Add(ref c2, cStride);
         ref float c4 = ref Unsafe.Add(ref c3, cStride);
         ref float c5 = ref Unsafe.Add(ref c4, cStride);
-        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
-        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
-        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
-        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
-        Vector256<float> s40 = Vector256.LoadUnsafe(ref c4), s41 = Vector256.LoadUnsafe(ref c4, 8);
-        Vector256<float> s50 = Vector256.LoadUnsafe(ref c5), s51 = Vector256.LoadUnsafe(ref c5, 8);
+        Vector256<float> s00 = Start(overwrite, ref c0), s01 = Start(overwrite, ref c0, 8);
+        Vector256<float> s10 = Start(overwrite, ref c1), s11 = Start(overwrite, ref c1, 8);
+        Vector256<float> s20 = Start(overwrite, ref c2), s21 = Start(overwrite, ref c2, 8);
+        Vector256<float> s30 = Start(overwrite, ref c3), s31 = Start(overwrite, ref c3, 8);
+        Vector256<float> s40 = Start(overwrite, ref c4), s41 = Start(overwrite, ref c4, 8);
+        Vector256<float> s50 = Start(overwrite, ref c5), s51 = Start(overwrite, ref c5, 8);
         ref float at = ref a;
         ref float bt = ref b;
         for (int t = 0; t < count; t++)
@@ -80,7 +80,7 @@ public static partial class DenseKernels
     // apart per step (adjacent columns in place; two packed panels when packed). Every element gets the same fused
     // operations in the same order as in Block6x16, so both widths give the same bits.
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Block6x32(ref float a, nint aRow, nint aStep, int count, ref float b0, ref float b1, nint bStride, ref float c, nint cStride)
+    private static void Block6x32(ref float a, nint aRow, nint aStep, int count, ref float b0, ref float b1, nint bStride, ref float c, nint cStride, bool overwrite = false)
     {
         ref float c0 = ref c;
         ref float c1 = ref Unsafe.Add(ref c0, cStride);
@@ -88,12 +88,12 @@ public static partial class DenseKernels
         ref float c3 = ref Unsafe.Add(ref c2, cStride);
         ref float c4 = ref Unsafe.Add(ref c3, cStride);
         ref float c5 = ref Unsafe.Add(ref c4, cStride);
-        Vector512<float> s00 = Vector512.LoadUnsafe(ref c0), s01 = Vector512.LoadUnsafe(ref c0, 16);
-        Vector512<float> s10 = Vector512.LoadUnsafe(ref c1), s11 = Vector512.LoadUnsafe(ref c1, 16);
-        Vector512<float> s20 = Vector512.LoadUnsafe(ref c2), s21 = Vector512.LoadUnsafe(ref c2, 16);
-        Vector512<float> s30 = Vector512.LoadUnsafe(ref c3), s31 = Vector512.LoadUnsafe(ref c3, 16);
-        Vector512<float> s40 = Vector512.LoadUnsafe(ref c4), s41 = Vector512.LoadUnsafe(ref c4, 16);
-        Vector512<float> s50 = Vector512.LoadUnsafe(ref c5), s51 = Vector512.LoadUnsafe(ref c5, 16);
+        Vector512<float> s00 = StartWide(overwrite, ref c0), s01 = StartWide(overwrite, ref c0, 16);
+        Vector512<float> s10 = StartWide(overwrite, ref c1), s11 = StartWide(overwrite, ref c1, 16);
+        Vector512<float> s20 = StartWide(overwrite, ref c2), s21 = StartWide(overwrite, ref c2, 16);
+        Vector512<float> s30 = StartWide(overwrite, ref c3), s31 = StartWide(overwrite, ref c3, 16);
+        Vector512<float> s40 = StartWide(overwrite, ref c4), s41 = StartWide(overwrite, ref c4, 16);
+        Vector512<float> s50 = StartWide(overwrite, ref c5), s51 = StartWide(overwrite, ref c5, 16);
         ref float at = ref a;
         ref float bt0 = ref b0;
         ref float bt1 = ref b1;
@@ -218,16 +218,16 @@ public static partial class DenseKernels
 
     // 4 rows x 16 columns, for 4 or 5 rows left over: 8 accumulators, one broadcast per row, two loads of B per step.
     [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride)
+    private static void Block4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride, bool overwrite = false)
     {
         ref float c0 = ref c;
         ref float c1 = ref Unsafe.Add(ref c0, cStride);
         ref float c2 = ref Unsafe.Add(ref c1, cStride);
         ref float c3 = ref Unsafe.Add(ref c2, cStride);
-        Vector256<float> s00 = Vector256.LoadUnsafe(ref c0), s01 = Vector256.LoadUnsafe(ref c0, 8);
-        Vector256<float> s10 = Vector256.LoadUnsafe(ref c1), s11 = Vector256.LoadUnsafe(ref c1, 8);
-        Vector256<float> s20 = Vector256.LoadUnsafe(ref c2), s21 = Vector256.LoadUnsafe(ref c2, 8);
-        Vector256<float> s30 = Vector256.LoadUnsafe(ref c3), s31 = Vector256.LoadUnsafe(ref c3, 8);
+        Vector256<float> s00 = Start(overwrite, ref c0), s01 = Start(overwrite, ref c0, 8);
+        Vector256<float> s10 = Start(overwrite, ref c1), s11 = Start(overwrite, ref c1, 8);
+        Vector256<float> s20 = Start(overwrite, ref c2), s21 = Start(overwrite, ref c2, 8);
+        Vector256<float> s30 = Start(overwrite, ref c3), s31 = Start(overwrite, ref c3, 8);
         ref float at = ref a;
         ref float bt = ref b;
         for (int t = 0; t < count; t++)
@@ -261,9 +261,9 @@ public static partial class DenseKernels
 
     // 1 row x 16 columns, for the rows the 6- and 4-row blocks leave: two accumulators, the same terms in the same order.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block1x16(ref float a, nint aStep, int count, ref float b, ref float c)
+    private static void Block1x16(ref float a, nint aStep, int count, ref float b, ref float c, bool overwrite = false)
     {
-        Vector256<float> s0 = Vector256.LoadUnsafe(ref c), s1 = Vector256.LoadUnsafe(ref c, 8);
+        Vector256<float> s0 = Start(overwrite, ref c), s1 = Start(overwrite, ref c, 8);
         ref float at = ref a;
         ref float bt = ref b;
         for (int t = 0; t < count; t++)
@@ -283,12 +283,12 @@ public static partial class DenseKernels
     // 16), B's rows bStride apart, with the same fused operations in the same order as the blocks, so a row's result does
     // not depend on the block it fell in. A(0, t) = a[t * aStep].
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, nint bStride, ref float cRow, int j)
+    private static void RowTail(ref float a, nint aStep, int count, ref float b, int columns, nint bStride, ref float cRow, int j, bool overwrite = false)
     {
         for (; j + 16 <= columns; j += 16)
         {
             ref float cj = ref Unsafe.Add(ref cRow, j);
-            Vector256<float> s0 = Vector256.LoadUnsafe(ref cj), s1 = Vector256.LoadUnsafe(ref cj, 8);
+            Vector256<float> s0 = Start(overwrite, ref cj), s1 = Start(overwrite, ref cj, 8);
             ref float at = ref a;
             ref float bt = ref Unsafe.Add(ref b, j);
             for (int t = 0; t < count; t++)
@@ -304,4 +304,14 @@ public static partial class DenseKernels
             s1.StoreUnsafe(ref cj, 8);
         }
     }
+
+    // A block's starting sums: C's values, or zeros when the product overwrites C instead of adding to it (a weight
+    // gradient's first block of rows). Zeros are what a cleared C held, so the bits are the same either way.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Start(bool overwrite, ref float c, nuint offset = 0) =>
+        overwrite ? Vector256<float>.Zero : Vector256.LoadUnsafe(ref c, offset);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> StartWide(bool overwrite, ref float c, nuint offset = 0) =>
+        overwrite ? Vector512<float>.Zero : Vector512.LoadUnsafe(ref c, offset);
 }

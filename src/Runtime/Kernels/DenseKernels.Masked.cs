@@ -16,8 +16,9 @@ public static partial class DenseKernels
     // way 8 accumulators, enough chains to keep both FMA pipes busy.
     private static int MaskedRows => Wide ? 8 : 4;
 
-    // Columns 0 .. width - 1 (width below 16) of rows 0 .. rows - 1 of C from b and c on.
-    private static void MaskedColumns(ref float a, nint aRow, nint aStep, int rows, int count, ref float b, nint bStride, ref float c, nint cStride, int width)
+    // Columns 0 .. width - 1 (width below 16) of rows 0 .. rows - 1 of C from b and c on; with `overwrite`, C's values
+    // are not read: the sums start from zero (Start in Blocks.cs).
+    private static void MaskedColumns(ref float a, nint aRow, nint aStep, int rows, int count, ref float b, nint bStride, ref float c, nint cStride, int width, bool overwrite = false)
     {
         for (int r0 = 0; r0 < rows; r0 += MaskedRows)
         {
@@ -26,15 +27,15 @@ public static partial class DenseKernels
             ref float cBlock = ref Unsafe.Add(ref c, r0 * cStride);
             if (blockRows == 1)
             {
-                MaskedRow(ref aBlock, aStep, count, ref b, bStride, ref cBlock, width);
+                MaskedRow(ref aBlock, aStep, count, ref b, bStride, ref cBlock, width, overwrite);
             }
             else if (Wide)
             {
-                Masked8x16(ref aBlock, aRow, aStep, count, ref b, bStride, ref cBlock, cStride, width, blockRows);
+                Masked8x16(ref aBlock, aRow, aStep, count, ref b, bStride, ref cBlock, cStride, width, blockRows, overwrite);
             }
             else
             {
-                Masked4x16(ref aBlock, aRow, aStep, count, ref b, bStride, ref cBlock, cStride, width, blockRows);
+                Masked4x16(ref aBlock, aRow, aStep, count, ref b, bStride, ref cBlock, cStride, width, blockRows, overwrite);
             }
         }
     }
@@ -49,9 +50,10 @@ public static partial class DenseKernels
     // which the runtime's .NET 8 target has for every width up to 256 bits); each step joins B's two halves into the one
     // 512-bit vector the 8 rows multiply.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Masked8x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride, int width, int blockRows)
+    private static unsafe void Masked8x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride, int width, int blockRows, bool overwrite)
     {
         (Vector256<float> mask0, Vector256<float> mask1) = HalfMasks(width);
+        (Vector256<float> cMask0, Vector256<float> cMask1) = overwrite ? default : (mask0, mask1); // an empty mask loads zeros
         nint a1 = RowOffset(1, blockRows, aRow), a2 = RowOffset(2, blockRows, aRow), a3 = RowOffset(3, blockRows, aRow);
         nint a4 = RowOffset(4, blockRows, aRow), a5 = RowOffset(5, blockRows, aRow), a6 = RowOffset(6, blockRows, aRow);
         nint a7 = RowOffset(7, blockRows, aRow);
@@ -61,10 +63,10 @@ public static partial class DenseKernels
             float* c3 = pc + RowOffset(3, blockRows, cStride), c4 = pc + RowOffset(4, blockRows, cStride);
             float* c5 = pc + RowOffset(5, blockRows, cStride), c6 = pc + RowOffset(6, blockRows, cStride);
             float* c7 = pc + RowOffset(7, blockRows, cStride);
-            Vector512<float> s0 = MaskLoad512(c0, mask0, mask1), s1 = MaskLoad512(c1, mask0, mask1);
-            Vector512<float> s2 = MaskLoad512(c2, mask0, mask1), s3 = MaskLoad512(c3, mask0, mask1);
-            Vector512<float> s4 = MaskLoad512(c4, mask0, mask1), s5 = MaskLoad512(c5, mask0, mask1);
-            Vector512<float> s6 = MaskLoad512(c6, mask0, mask1), s7 = MaskLoad512(c7, mask0, mask1);
+            Vector512<float> s0 = MaskLoad512(c0, cMask0, cMask1), s1 = MaskLoad512(c1, cMask0, cMask1);
+            Vector512<float> s2 = MaskLoad512(c2, cMask0, cMask1), s3 = MaskLoad512(c3, cMask0, cMask1);
+            Vector512<float> s4 = MaskLoad512(c4, cMask0, cMask1), s5 = MaskLoad512(c5, cMask0, cMask1);
+            Vector512<float> s6 = MaskLoad512(c6, cMask0, cMask1), s7 = MaskLoad512(c7, cMask0, cMask1);
             float* at = pa;
             float* bt = pb;
             for (int t = 0; t < count; t++)
@@ -110,12 +112,13 @@ public static partial class DenseKernels
     // copies of row 0 a block would compute (the same time, since one chain waits for each FMA, but fewer loads and
     // stores around the loop).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MaskedRow(ref float a, nint aStep, int count, ref float b, nint bStride, ref float c, int width)
+    private static unsafe void MaskedRow(ref float a, nint aStep, int count, ref float b, nint bStride, ref float c, int width, bool overwrite)
     {
         (Vector256<float> mask0, Vector256<float> mask1) = HalfMasks(width);
+        (Vector256<float> cMask0, Vector256<float> cMask1) = overwrite ? default : (mask0, mask1); // an empty mask loads zeros
         fixed (float* pa = &a, pb = &b, pc = &c)
         {
-            Vector256<float> s0 = Avx.MaskLoad(pc, mask0), s1 = Avx.MaskLoad(pc + 8, mask1);
+            Vector256<float> s0 = Avx.MaskLoad(pc, cMask0), s1 = Avx.MaskLoad(pc + 8, cMask1);
             float* at = pa;
             float* bt = pb;
             for (int t = 0; t < count; t++)
@@ -156,18 +159,19 @@ public static partial class DenseKernels
 
     // 4 rows x up to 16 columns, in two 256-bit vectors per row (the second all masked off below 9 columns).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Masked4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride, int width, int blockRows)
+    private static unsafe void Masked4x16(ref float a, nint aRow, nint aStep, int count, ref float b, nint bStride, ref float c, nint cStride, int width, int blockRows, bool overwrite)
     {
         (Vector256<float> mask0, Vector256<float> mask1) = HalfMasks(width);
+        (Vector256<float> cMask0, Vector256<float> cMask1) = overwrite ? default : (mask0, mask1); // an empty mask loads zeros
         nint a1 = RowOffset(1, blockRows, aRow), a2 = RowOffset(2, blockRows, aRow), a3 = RowOffset(3, blockRows, aRow);
         fixed (float* pa = &a, pb = &b, pc = &c)
         {
             float* c0 = pc, c1 = pc + RowOffset(1, blockRows, cStride);
             float* c2 = pc + RowOffset(2, blockRows, cStride), c3 = pc + RowOffset(3, blockRows, cStride);
-            Vector256<float> s00 = Avx.MaskLoad(c0, mask0), s01 = Avx.MaskLoad(c0 + 8, mask1);
-            Vector256<float> s10 = Avx.MaskLoad(c1, mask0), s11 = Avx.MaskLoad(c1 + 8, mask1);
-            Vector256<float> s20 = Avx.MaskLoad(c2, mask0), s21 = Avx.MaskLoad(c2 + 8, mask1);
-            Vector256<float> s30 = Avx.MaskLoad(c3, mask0), s31 = Avx.MaskLoad(c3 + 8, mask1);
+            Vector256<float> s00 = Avx.MaskLoad(c0, cMask0), s01 = Avx.MaskLoad(c0 + 8, cMask1);
+            Vector256<float> s10 = Avx.MaskLoad(c1, cMask0), s11 = Avx.MaskLoad(c1 + 8, cMask1);
+            Vector256<float> s20 = Avx.MaskLoad(c2, cMask0), s21 = Avx.MaskLoad(c2 + 8, cMask1);
+            Vector256<float> s30 = Avx.MaskLoad(c3, cMask0), s31 = Avx.MaskLoad(c3 + 8, cMask1);
             float* at = pa;
             float* bt = pb;
             for (int t = 0; t < count; t++)

@@ -55,19 +55,20 @@ public static partial class DenseKernels
     /// <param name="inner">Columns of A, rows of G.</param>
     /// <param name="d">D, <paramref name="rows"/> x <paramref name="columns"/>.</param>
     /// <param name="columns">Columns of D and G.</param>
-    /// <param name="g">G, <paramref name="inner"/> x <paramref name="columns"/>; accumulated into.</param>
+    /// <param name="g">G, <paramref name="inner"/> x <paramref name="columns"/>; accumulated into, or overwritten.</param>
     /// <param name="pack">Scratch for the packed panels, at least <c>KernelGeometry.PackLength(columns, true)</c> values.</param>
-    public static void PackedMultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, Span<float> pack)
+    /// <param name="overwrite">Whether G receives the product instead of adding it, without reading G (see <see cref="MultiplyAddTransposed"/>).</param>
+    public static void PackedMultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, Span<float> pack, bool overwrite = false)
     {
         CheckPacked(a.Length < rows * inner || d.Length < rows * columns || g.Length < inner * columns, pack, PackLength(columns, transposedA: true));
         if (!Fma.IsSupported)
         {
-            MultiplyAddTransposed(a, rows, inner, d, columns, g);
+            MultiplyAddTransposed(a, rows, inner, d, columns, g, overwrite);
             return;
         }
 
         // G's row i is column i of A: op(A)[i, t] = A[t, i].
-        SplitOrRun(new PackedProduct(inner, columns, rows, aRow: 1, aStep: inner, bStep: columns, bColumn: 1), a, d, g, pack);
+        SplitOrRun(new PackedProduct(inner, columns, rows, aRow: 1, aStep: inner, bStep: columns, bColumn: 1) { Overwrite = overwrite }, a, d, g, pack);
     }
 
     /// <summary>
@@ -116,9 +117,12 @@ public static partial class DenseKernels
     }
 
     // The shape of a packed product C (m x n) += op(A) op(B) over k, where op(A)[i, t] = a[i * aRow + t * aStep] and
-    // op(B)[t, j] = b[t * bStep + j * bColumn]; C is row-major with n columns.
+    // op(B)[t, j] = b[t * bStep + j * bColumn]; C is row-major with n columns. With Overwrite, C = op(A) op(B): the first
+    // slice of the inner dimension starts its sums from zero instead of reading C.
     internal readonly record struct PackedProduct(int M, int N, int K, nint ARow, nint AStep, nint BStep, nint BColumn)
     {
+        public bool Overwrite { get; init; }
+
         public PackedProduct(int m, int n, int k, int aRow, int aStep, int bStep, int bColumn)
             : this(m, n, k, (nint)aRow, aStep, bStep, bColumn)
         {
@@ -144,14 +148,15 @@ public static partial class DenseKernels
             product.M, j1 - j0, product.K,
             ref a, product.ARow, product.AStep,
             ref Unsafe.Add(ref b, j0 * product.BColumn), product.BStep, product.BColumn,
-            ref Unsafe.Add(ref c, j0), product.N, ref pack);
+            ref Unsafe.Add(ref c, j0), product.N, ref pack, product.Overwrite);
 
-    // C (m x n, rows cStride apart) += op(A) op(B) over k.
-    private static void Product(int m, int n, int k, ref float a, nint aRow, nint aStep, ref float b, nint bStep, nint bColumn, ref float c, nint cStride, ref float pack)
+    // C (m x n, rows cStride apart) += op(A) op(B) over k (= with `overwrite`).
+    private static void Product(int m, int n, int k, ref float a, nint aRow, nint aStep, ref float b, nint bStep, nint bColumn, ref float c, nint cStride, ref float pack, bool overwrite)
     {
         for (int t0 = 0; t0 < k; t0 += PackedInner)
         {
             int count = Math.Min(PackedInner, k - t0);
+            bool fresh = overwrite && t0 == 0; // later slices add to what the first one stored
             for (int j0 = 0; j0 < n; j0 += PackedColumns)
             {
                 int width = Math.Min(PackedColumns, n - j0);
@@ -187,16 +192,16 @@ public static partial class DenseKernels
                         ref float cPanel = ref Unsafe.Add(ref cBlock, j);
                         if (Wide && width - j >= 2 * PanelColumns)
                         {
-                            PanelPairRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride);
+                            PanelPairRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride, fresh);
                             j += PanelColumns;
                         }
                         else if (width - j >= PanelColumns)
                         {
-                            PanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride);
+                            PanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride, fresh);
                         }
                         else
                         {
-                            PartialPanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride, width - j);
+                            PartialPanelRows(ref aBlock, rowsOfA, count, ref panel, height, ref cPanel, cStride, width - j, fresh);
                         }
                     }
                 }
@@ -213,42 +218,42 @@ public static partial class DenseKernels
 
     // Rows of C against one full panel: blocks of 6 rows, a block of 4 for 4 or 5 left over, then single rows.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PanelRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride)
+    private static void PanelRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride, bool overwrite)
     {
         int i = 0;
         for (; i + ProductRows <= height; i += ProductRows)
         {
-            Block6x16(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride);
+            Block6x16(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride, overwrite);
         }
 
         if (height - i >= SmallRowGroup)
         {
-            Block4x16(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride);
+            Block4x16(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride, overwrite);
             i += SmallRowGroup;
         }
 
         for (; i < height; i++)
         {
-            Block1x16(ref rowsOfA.At(ref a, i), rowsOfA.Step, count, ref panel, ref Unsafe.Add(ref c, i * cStride));
+            Block1x16(ref rowsOfA.At(ref a, i), rowsOfA.Step, count, ref panel, ref Unsafe.Add(ref c, i * cStride), overwrite);
         }
     }
 
     // Rows of C against two adjacent full panels with the 512-bit 6 x 32 block; rows left over from the 6-row blocks
     // take each panel in turn.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PanelPairRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride)
+    private static void PanelPairRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride, bool overwrite)
     {
         ref float next = ref Unsafe.Add(ref panel, PanelColumns * count);
         int i = 0;
         for (; i + ProductRows <= height; i += ProductRows)
         {
-            Block6x32(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, ref next, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride);
+            Block6x32(ref rowsOfA.At(ref a, i), rowsOfA.Row, rowsOfA.Step, count, ref panel, ref next, PanelColumns, ref Unsafe.Add(ref c, i * cStride), cStride, overwrite);
         }
 
         if (i < height)
         {
-            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref panel, height - i, ref Unsafe.Add(ref c, i * cStride), cStride);
-            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref next, height - i, ref Unsafe.Add(ref c, (i * cStride) + PanelColumns), cStride);
+            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref panel, height - i, ref Unsafe.Add(ref c, i * cStride), cStride, overwrite);
+            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref next, height - i, ref Unsafe.Add(ref c, (i * cStride) + PanelColumns), cStride, overwrite);
         }
     }
 
@@ -256,7 +261,7 @@ public static partial class DenseKernels
     // columns of C in a 16-column tile, and only the panel's columns are copied back, so the same register blocks run
     // and nothing is written past C's row.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void PartialPanelRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride, int width)
+    private static void PartialPanelRows(ref float a, RowPanels rowsOfA, int count, ref float panel, int height, ref float c, nint cStride, int width, bool overwrite)
     {
         Span<float> tile = stackalloc float[ProductRows * PanelColumns];
         ref float t = ref MemoryMarshal.GetReference(tile);
@@ -264,12 +269,12 @@ public static partial class DenseKernels
         {
             int tileRows = Math.Min(ProductRows, height - i);
             ref float cRows = ref Unsafe.Add(ref c, i * cStride);
-            for (int r = 0; r < tileRows; r++)
+            for (int r = 0; r < tileRows && !overwrite; r++)
             {
                 MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref cRows, r * cStride), width).CopyTo(tile.Slice(r * PanelColumns));
             }
 
-            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref panel, tileRows, ref t, PanelColumns);
+            PanelRows(ref rowsOfA.At(ref a, i), rowsOfA, count, ref panel, tileRows, ref t, PanelColumns, overwrite);
             for (int r = 0; r < tileRows; r++)
             {
                 tile.Slice(r * PanelColumns, width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref cRows, r * cStride), width));

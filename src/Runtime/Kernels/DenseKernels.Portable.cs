@@ -12,8 +12,15 @@ public static partial class DenseKernels
     internal static void PortableMultiplyAdd(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> w, int columns, Span<float> z) =>
         PortableProduct(ref MemoryMarshal.GetReference(a), inner, 1, rows, inner, ref MemoryMarshal.GetReference(w), columns, columns, ref MemoryMarshal.GetReference(z), columns);
 
-    internal static void PortableMultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g) =>
+    internal static void PortableMultiplyAddTransposed(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, bool overwrite)
+    {
+        if (overwrite)
+        {
+            g.Slice(0, inner * columns).Clear();
+        }
+
         PortableProduct(ref MemoryMarshal.GetReference(a), 1, inner, inner, rows, ref MemoryMarshal.GetReference(d), columns, columns, ref MemoryMarshal.GetReference(g), columns);
+    }
 
     // C[i, j] += sum_t A(i, t) B[t, j] with 128-bit vectors, which every 64-bit processor .NET runs on has (SSE2 on
     // x64, AdvSimd on arm64): rows of C four at a time, eight columns in eight accumulators, so that each value of A

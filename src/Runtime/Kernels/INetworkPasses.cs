@@ -68,7 +68,8 @@ public interface INetworkPasses<T>
 
     /// <summary>
     /// Runs the forward pass, the loss and the backward pass over one block: adds the block's share of d loss /
-    /// d parameters to <paramref name="gradient"/> and returns the block's loss summed over its rows.
+    /// d parameters to <paramref name="gradient"/> (writes it, for the first block) and returns the block's loss summed
+    /// over its rows.
     /// </summary>
     /// <param name="parameters">The network's parameters.</param>
     /// <param name="inputs">The block's inputs.</param>
@@ -77,6 +78,10 @@ public interface INetworkPasses<T>
     /// <param name="buffer">The workspace, at least <see cref="GradientWorkspaceLength"/> long.</param>
     /// <param name="gradient">The gradient being summed, <see cref="ParameterCount"/> values.</param>
     /// <param name="outputScale"><see cref="OutputGradientFactor"/> divided by the batch's row count.</param>
+    /// <param name="firstBlock">
+    /// Whether this is the batch's first block: its share overwrites whatever <paramref name="gradient"/> held, so the
+    /// gradient is never cleared beforehand (the weight-gradient kernels start their sums from zero instead of reading).
+    /// </param>
     /// <returns>The sum of the block's per-row losses, as <see cref="LossSum"/> computes it.</returns>
-    static abstract double Gradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, Span<T> buffer, Span<T> gradient, T outputScale);
+    static abstract double Gradient(ReadOnlySpan<T> parameters, ReadOnlySpan<T> inputs, ReadOnlySpan<T> targets, int rows, Span<T> buffer, Span<T> gradient, T outputScale, bool firstBlock);
 }

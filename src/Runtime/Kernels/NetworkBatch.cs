@@ -124,21 +124,12 @@ public static class NetworkBatch
         // d loss / d output of the batch mean, computed in double and rounded once, as the reference does.
         T outputScale = T.CreateTruncating(TPasses.OutputGradientFactor / rows);
         double lossSum = 0;
-        if (typeof(T) == typeof(float))
-        {
-            ProductTeam.ClearGradient(MemoryMarshal.Cast<T, float>(gradient));
-        }
-        else
-        {
-            gradient.Clear();
-        }
-
         for (int start = 0; start < rows; start += TPasses.BlockRows)
         {
             int count = Math.Min(TPasses.BlockRows, rows - start);
             ReadOnlySpan<T> blockInputs = inputs.Slice(start * TPasses.InputSize, count * TPasses.InputSize);
             ReadOnlySpan<T> blockTargets = targets.Slice(start * TPasses.OutputSize, count * TPasses.OutputSize);
-            lossSum += TPasses.Gradient(parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale);
+            lossSum += TPasses.Gradient(parameters, blockInputs, blockTargets, count, buffer, gradient, outputScale, firstBlock: start == 0);
         }
 
         return T.CreateTruncating(lossSum / rows);

@@ -7,9 +7,9 @@ namespace Backprop.Kernels;
 /// <summary>
 /// Which thread of a training step with split products owns which parameters: each wide layer's rows of W, in the
 /// ranges of rows of dW that the threads' parts of the weight-gradient product write (<see cref="ProductTeam"/>), and
-/// every other parameter the calling thread. The gradient's clear, its norm and the optimizer's update then run on the
-/// owners, and the chained forward product reads W by the same rows, so each core reads and writes the rows of W, dW
-/// and the optimizer's state in its own cache (a part its worker has not started runs on the caller instead; only the
+/// every other parameter the calling thread. The gradient's norm and the optimizer's update then run on the owners,
+/// the weight gradient's parts write dW by these rows, and the chained forward product reads W by the same rows, so each
+/// core reads and writes the rows of W, dW and the optimizer's state in its own cache (a part its worker has not started runs on the caller instead; only the
 /// speed changes): done by
 /// the calling thread alone, those passes read the rows a worker had just written from the worker's cache, and a W3
 /// step on two threads took 270 us instead of 225 (docs/performance.md, "Threads").
@@ -78,7 +78,6 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
 
     private enum Pass
     {
-        Clear,
         SumOfSquares,
         Update,
     }
@@ -91,15 +90,6 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
     {
         int segment = Array.BinarySearch(_starts, index);
         return _owners[segment >= 0 ? segment : ~segment - 1];
-    }
-
-    /// <summary>Clears <paramref name="gradient"/>, each part clearing what it owns.</summary>
-    public void Clear(Span<float> gradient)
-    {
-        fixed (float* g = gradient)
-        {
-            Run(Pass.Clear, null, g, null);
-        }
     }
 
     /// <summary>The sum of squares of <paramref name="gradient"/>: per part, then over the parts in order.</summary>
@@ -155,9 +145,6 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
             var gradient = new Span<float>(_gradient + start, length);
             switch (_pass)
             {
-                case Pass.Clear:
-                    gradient.Clear();
-                    break;
                 case Pass.SumOfSquares:
                     sum += TensorPrimitives.SumOfSquares<float>(gradient);
                     break;

@@ -37,9 +37,6 @@ internal static unsafe class ProductTeam
     private static WorkerTeam? t_team;
 
     [ThreadStatic]
-    private static ParameterOwnership? t_ownership;
-
-    [ThreadStatic]
     private static ProductJob? t_job;
 
     [ThreadStatic]
@@ -47,12 +44,10 @@ internal static unsafe class ProductTeam
 
     /// <summary>Lets the products of the calling thread split over <paramref name="team"/> until the scope is disposed.</summary>
     /// <param name="team">The team; its workers must not be running another job meanwhile.</param>
-    /// <param name="ownership">Which thread owns which parameters, for <see cref="ClearGradient"/>; null to clear on the calling thread.</param>
-    public static Scope Enter(WorkerTeam team, ParameterOwnership? ownership = null)
+    public static Scope Enter(WorkerTeam team)
     {
-        var scope = new Scope(t_team, t_ownership);
+        var scope = new Scope(t_team);
         t_team = team;
-        t_ownership = ownership;
         return scope;
     }
 
@@ -68,22 +63,6 @@ internal static unsafe class ProductTeam
     /// the whole units.
     /// </summary>
     public static int PartStart(int part, int units, int parts) => (int)((long)part * units / parts);
-
-    /// <summary>
-    /// Clears a gradient before a pass accumulates into it: inside a scope with the parameters' ownership, each thread
-    /// clears the rows it then accumulates, so that they stay in its cache; otherwise the calling thread clears it all.
-    /// </summary>
-    /// <param name="gradient">The gradient.</param>
-    public static void ClearGradient(Span<float> gradient)
-    {
-        if (t_ownership is { } ownership && ownership.Length == gradient.Length)
-        {
-            ownership.Clear(gradient);
-            return;
-        }
-
-        gradient.Clear();
-    }
 
     /// <summary>How many parts a product of <paramref name="multiplyAdds"/> splits into, at most <paramref name="units"/>.</summary>
     /// <param name="multiplyAdds">The product's multiply-adds.</param>
@@ -134,9 +113,9 @@ internal static unsafe class ProductTeam
         SplitInPlace(ProductJob.Kind.Forward, columns / PanelColumns, a, rows, inner, w, columns, z, parts);
     }
 
-    /// <summary>G += A^T D with G's rows split over the team, in whole 6-row blocks.</summary>
-    public static void SplitWeightGradient(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, int parts) =>
-        SplitInPlace(ProductJob.Kind.WeightGradient, WeightGradientUnits(inner), a, rows, inner, d, columns, g, parts);
+    /// <summary>G += A^T D (or G = A^T D, with <paramref name="overwrite"/>) with G's rows split over the team, in whole 6-row blocks.</summary>
+    public static void SplitWeightGradient(ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> d, int columns, Span<float> g, int parts, bool overwrite) =>
+        SplitInPlace(ProductJob.Kind.WeightGradient, WeightGradientUnits(inner), a, rows, inner, d, columns, g, parts, overwrite);
 
     /// <summary>The units a weight gradient's <paramref name="inner"/> rows split in: whole 6-row blocks.</summary>
     public static int WeightGradientUnits(int inner) => inner / ProductRows;
@@ -162,7 +141,7 @@ internal static unsafe class ProductTeam
         }
     }
 
-    private static void SplitInPlace(ProductJob.Kind kind, int units, ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> b, int columns, Span<float> c, int parts)
+    private static void SplitInPlace(ProductJob.Kind kind, int units, ReadOnlySpan<float> a, int rows, int inner, ReadOnlySpan<float> b, int columns, Span<float> c, int parts, bool overwrite = false)
     {
         fixed (float* aPointer = a, bPointer = b, cPointer = c)
         {
@@ -170,6 +149,7 @@ internal static unsafe class ProductTeam
             job.Rows = rows;
             job.Inner = inner;
             job.Columns = columns;
+            job.Overwrite = overwrite;
             job.Set(kind, parts, units, aPointer, bPointer, cPointer);
             Run(job, parts);
         }
@@ -196,14 +176,10 @@ internal static unsafe class ProductTeam
         return (float*)Unsafe.AsPointer(ref t_pack[0]);
     }
 
-    /// <summary>Restores the team and ownership that were current before <see cref="Enter"/>.</summary>
-    public readonly ref struct Scope(WorkerTeam? previous, ParameterOwnership? previousOwnership)
+    /// <summary>Restores the team that was current before <see cref="Enter"/>.</summary>
+    public readonly ref struct Scope(WorkerTeam? previous)
     {
-        public void Dispose()
-        {
-            t_team = previous;
-            t_ownership = previousOwnership;
-        }
+        public void Dispose() => t_team = previous;
     }
 
     // One split product: which kernel, its arguments, and how its units (blocks or panels) are shared out.
@@ -233,6 +209,9 @@ internal static unsafe class ProductTeam
         public int Inner { get; set; }
 
         public int Columns { get; set; }
+
+        // Whether the product overwrites C instead of adding to it (a weight gradient's first block of rows).
+        public bool Overwrite { get; set; }
 
         public DenseKernels.PackedProduct Product { get; set; }
 
@@ -264,6 +243,7 @@ internal static unsafe class ProductTeam
         {
             _a = _b = _c = null;
             CallerPack = null;
+            Overwrite = false;
         }
 
         public void Run(int part)
@@ -298,7 +278,7 @@ internal static unsafe class ProductTeam
                 {
                     int k0 = WeightGradientFirstRow(part, Inner, _parts);
                     int k1 = WeightGradientFirstRow(part + 1, Inner, _parts);
-                    DenseKernels.MultiplyAddTransposedRows(ref _a[k0], Rows, k1 - k0, Inner, ref _b[0], Columns, ref _c[(long)k0 * Columns]);
+                    DenseKernels.MultiplyAddTransposedRows(ref _a[k0], Rows, k1 - k0, Inner, ref _b[0], Columns, ref _c[(long)k0 * Columns], Overwrite);
                     break;
                 }
 

@@ -38,13 +38,19 @@ public static class RowKernels
     /// <typeparam name="T">The element type.</typeparam>
     /// <param name="matrix">Whole rows of <paramref name="sums"/>'s length.</param>
     /// <param name="sums">The running column sums.</param>
+    /// <param name="overwrite">Whether the sums start from zero instead of their values (a gradient's first block of rows).</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void AddColumnSums<T>(ReadOnlySpan<T> matrix, Span<T> sums)
+    public static void AddColumnSums<T>(ReadOnlySpan<T> matrix, Span<T> sums, bool overwrite = false)
         where T : unmanaged, IAdditionOperators<T, T, T>, IAdditiveIdentity<T, T>
     {
         if (sums.IsEmpty ? !matrix.IsEmpty : matrix.Length % sums.Length != 0)
         {
             throw new ArgumentException("The matrix must hold whole rows as long as the sums.", nameof(matrix));
+        }
+
+        if (overwrite)
+        {
+            sums.Clear();
         }
 
         ref T sum = ref MemoryMarshal.GetReference(sums);

@@ -336,7 +336,7 @@ public sealed class Trainer<TNetwork> : IDisposable
             _ownership = new ParameterOwnership(_productTeam, Network.Architecture);
         }
 
-        using (ProductTeam.Enter(_productTeam, _ownership))
+        using (ProductTeam.Enter(_productTeam))
         {
             return Network.Gradient(inputs, targets, _gradient);
         }

@@ -294,17 +294,18 @@ namespace Demo
             }
 
             // One block of training: the forward pass, the block's loss, then the backward pass.
-            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
             {
                 Forward(parameters, inputs, rows, buffer);
                 double lossSum = LossSum(buffer, targets, rows);
-                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);
+                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale, firstBlock);
                 return lossSum;
             }
 
-            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters,
+            // or, for the first block, writes it (so the gradient is never cleared beforehand).
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
             {
                 int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 
@@ -321,6 +322,12 @@ namespace Demo
                 var gb5 = gradient.Slice(B5Offset, 3);
                 var a4 = buffer.Slice(A4Offset, rows * 8);
                 var dz4 = buffer.Slice(GradientBuffer1Offset, rows * 8);
+                if (firstBlock)
+                {
+                    gw5.Clear();
+                    gb5.Clear();
+                }
+
                 // Rows 0 to laneRows eight at a time, one row per vector lane: dW and db as per-lane sums, added in after the last tile.
                 if (laneRows > 0)
                 {
@@ -428,8 +435,8 @@ namespace Demo
                 var gb4 = gradient.Slice(B4Offset, 8);
                 var a3 = buffer.Slice(A3Offset, rows * 16);
                 var dz3 = buffer.Slice(GradientBuffer0Offset, rows * 16);
-                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4);
-                global::Backprop.Kernels.RowKernels.AddColumnSums(dz4, gb4);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a3, rows, 16, dz4, 8, gw4, overwrite: firstBlock);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz4, gb4, overwrite: firstBlock);
 
                 // dA3 = dZ4 W4^T as one packed product, W4^T packed into panels as it is copied.
                 dz3.Clear();
@@ -444,8 +451,8 @@ namespace Demo
                 var gb3 = gradient.Slice(B3Offset, 16);
                 var a2 = buffer.Slice(A2Offset, rows * 24);
                 var dz2 = buffer.Slice(GradientBuffer1Offset, rows * 24);
-                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3);
-                global::Backprop.Kernels.RowKernels.AddColumnSums(dz3, gb3);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a2, rows, 24, dz3, 16, gw3, overwrite: firstBlock);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz3, gb3, overwrite: firstBlock);
 
                 // dA2 = dZ3 W3^T as one packed product, W3^T packed into panels as it is copied.
                 dz2.Clear();
@@ -460,8 +467,8 @@ namespace Demo
                 var gb2 = gradient.Slice(B2Offset, 24);
                 var a1 = buffer.Slice(A1Offset, rows * 32);
                 var dz1 = buffer.Slice(GradientBuffer0Offset, rows * 32);
-                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2);
-                global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 24, gw2, overwrite: firstBlock);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2, overwrite: firstBlock);
 
                 // dA1 = dZ2 W2^T as one packed product, W2^T packed into panels as it is copied.
                 dz1.Clear();
@@ -473,8 +480,8 @@ namespace Demo
                 // Layer 1: 16 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
                 var gw1 = gradient.Slice(W1Offset, 512);
                 var gb1 = gradient.Slice(B1Offset, 32);
-                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1);
-                global::Backprop.Kernels.RowKernels.AddColumnSums(dz1, gb1);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 16, dz1, 32, gw1, overwrite: firstBlock);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz1, gb1, overwrite: firstBlock);
             }
         }
     }

@@ -219,17 +219,18 @@ namespace Demo
             }
 
             // One block of training: the forward pass, the block's loss, then the backward pass.
-            public static double Gradient(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
+            public static double Gradient(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale, bool firstBlock)
             {
                 Forward(parameters, inputs, rows, buffer);
                 double lossSum = LossSum(buffer, targets, rows);
-                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);
+                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale, firstBlock);
                 return lossSum;
             }
 
-            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters,
+            // or, for the first block, writes it (so the gradient is never cleared beforehand).
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale)
+            private static void Backward(global::System.ReadOnlySpan<double> parameters, global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets, int rows, global::System.Span<double> buffer, global::System.Span<double> gradient, double outputScale, bool firstBlock)
             {
                 // Mean squared error: dA2 = (2/m) (A2 - Y); outputScale is 2/m.
                 var a2 = buffer.Slice(A2Offset, rows);
@@ -244,6 +245,12 @@ namespace Demo
                 var gb2 = gradient.Slice(B2Offset, 1);
                 var a1 = buffer.Slice(A1Offset, rows * 16);
                 var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 16);
+                if (firstBlock)
+                {
+                    gw2.Clear();
+                    gb2.Clear();
+                }
+
                 for (int row = 0; row < rows; row++)
                 {
                     var a = a1.Slice(row * 16, 16);
@@ -290,6 +297,12 @@ namespace Demo
                 // Layer 1: 10 -> 16, Tanh. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
                 var gw1 = gradient.Slice(W1Offset, 160);
                 var gb1 = gradient.Slice(B1Offset, 16);
+                if (firstBlock)
+                {
+                    gw1.Clear();
+                    gb1.Clear();
+                }
+
                 for (int row = 0; row < rows; row++)
                 {
                     var a = inputs.Slice(row * 10, 10);

@@ -205,9 +205,15 @@ partial class GlobalNet : global::Backprop.INetwork<global::GlobalNet, float>
             }
         }
 
-        // One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left.
-        public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+        // One block of training: the gradient in the fused kernel, then the block's loss from the outputs it left. The
+        // kernel adds into the gradient, so the first block clears it first.
+        public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
         {
+            if (firstBlock)
+            {
+                gradient.Clear();
+            }
+
             RunGradient(parameters, inputs, targets, rows, buffer.Slice(A2Offset, rows * 2), buffer.Slice(Z2Offset, rows * 2), gradient, outputScale);
             return LossSum(buffer, targets, rows);
         }

@@ -256,17 +256,18 @@ namespace Demo
             }
 
             // One block of training: the forward pass, the block's loss, then the backward pass.
-            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
             {
                 Forward(parameters, inputs, rows, buffer);
                 double lossSum = LossSum(buffer, targets, rows);
-                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);
+                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale, firstBlock);
                 return lossSum;
             }
 
-            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters,
+            // or, for the first block, writes it (so the gradient is never cleared beforehand).
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
             {
                 int laneRows = global::Backprop.Kernels.LaneKernels.TiledRows(rows); // the rows that run eight at a time in vector lanes
 
@@ -283,6 +284,11 @@ namespace Demo
                 var gw2 = gradient.Slice(W2Offset, 18);
                 var a1 = buffer.Slice(A1Offset, rows * 6);
                 var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 6);
+                if (firstBlock)
+                {
+                    gw2.Clear();
+                }
+
                 // Rows 0 to laneRows eight at a time, one row per vector lane: dW as per-lane sums, added in after the last tile.
                 if (laneRows > 0)
                 {
@@ -363,6 +369,11 @@ namespace Demo
 
                 // Layer 1: 4 -> 6, Sigmoid. dW1 += A0^T dZ1 (no dA0: inputs need no gradient).
                 var gw1 = gradient.Slice(W1Offset, 24);
+                if (firstBlock)
+                {
+                    gw1.Clear();
+                }
+
                 // Rows 0 to laneRows eight at a time, one row per vector lane: dW as per-lane sums, added in after the last tile.
                 if (laneRows > 0)
                 {

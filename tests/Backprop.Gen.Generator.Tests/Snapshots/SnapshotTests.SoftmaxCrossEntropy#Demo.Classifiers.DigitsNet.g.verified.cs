@@ -213,17 +213,18 @@ namespace Demo.Classifiers
             }
 
             // One block of training: the forward pass, the block's loss, then the backward pass.
-            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            public static double Gradient(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
             {
                 Forward(parameters, inputs, rows, buffer);
                 double lossSum = LossSum(buffer, targets, rows);
-                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale);
+                Backward(parameters, inputs, targets, rows, buffer, gradient, outputScale, firstBlock);
                 return lossSum;
             }
 
-            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters.
+            // Backward pass over one block of rows (after Forward): adds the block's share of d loss / d parameters,
+            // or, for the first block, writes it (so the gradient is never cleared beforehand).
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale)
+            private static void Backward(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets, int rows, global::System.Span<float> buffer, global::System.Span<float> gradient, float outputScale, bool firstBlock)
             {
                 // Softmax with cross-entropy, fused: dZ2 = (1/m) (A2 - Y); outputScale is 1/m.
                 var a2 = buffer.Slice(A2Offset, rows * 10);
@@ -236,8 +237,8 @@ namespace Demo.Classifiers
                 var gb2 = gradient.Slice(B2Offset, 10);
                 var a1 = buffer.Slice(A1Offset, rows * 32);
                 var dz1 = buffer.Slice(GradientBuffer1Offset, rows * 32);
-                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2);
-                global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(a1, rows, 32, dz2, 10, gw2, overwrite: firstBlock);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2, overwrite: firstBlock);
 
                 // dA1 = dZ2 W2^T as one packed product, W2^T packed into panels as it is copied.
                 dz1.Clear();
@@ -249,8 +250,8 @@ namespace Demo.Classifiers
                 // Layer 1: 64 -> 32, ReLU. dW1 += A0^T dZ1, db1 += column sums of dZ1 (no dA0: inputs need no gradient).
                 var gw1 = gradient.Slice(W1Offset, 2048);
                 var gb1 = gradient.Slice(B1Offset, 32);
-                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1);
-                global::Backprop.Kernels.RowKernels.AddColumnSums(dz1, gb1);
+                global::Backprop.Kernels.DenseKernels.MultiplyAddTransposed(inputs, rows, 64, dz1, 32, gw1, overwrite: firstBlock);
+                global::Backprop.Kernels.RowKernels.AddColumnSums(dz1, gb1, overwrite: firstBlock);
             }
         }
     }
