@@ -208,7 +208,19 @@ public sealed class DenseKernelTests
 
             AssertGuardKept(written, shape);
             AssertSameBits(cleared, written, shape);
-            if (!packed)
+            if (packed)
+            {
+                // dA = dZ W^T, which the backward pass writes rather than adds to.
+                float[] w = Fill(random, inner * columns);
+                float[] inputGradient = new float[(rows * inner) + 1], inputWritten = new float[(rows * inner) + 1];
+                inputWritten.AsSpan().Fill(float.NaN);
+                inputWritten[^1] = 12345f;
+                DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, inputGradient, pack);
+                DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, inputWritten, pack, overwrite: true);
+                AssertGuardKept(inputWritten, "dA " + shape);
+                AssertSameBits(inputGradient[..^1], inputWritten[..^1], "dA " + shape);
+            }
+            else
             {
                 written.AsSpan().Fill(float.NaN);
                 DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, written, overwrite: true);

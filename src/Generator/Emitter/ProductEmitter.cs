@@ -140,8 +140,7 @@ internal static class ProductEmitter
             // The packing copies W once per block: little beside the product when the block holds many rows.
             writer.WriteLine();
             writer.WriteLine($"// dA{layer.Index - 1} = dZ{layer.Index} W{layer.Index}^T as one packed product, W{layer.Index}^T packed into panels as it is copied.");
-            writer.WriteLine($"{inputGradient}.Clear();");
-            writer.WriteLine($"{Dense}.PackedMultiplyAddByTransposed({layer.DZ}, rows, {layer.FanOut}, {layer.W}, {layer.FanIn}, {inputGradient}, {Pack});");
+            writer.WriteLine($"{Dense}.PackedMultiplyAddByTransposed({layer.DZ}, rows, {layer.FanOut}, {layer.W}, {layer.FanIn}, {inputGradient}, {Pack}, overwrite: true);");
         }
     }
 

@@ -6,7 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Backprop.Kernels;
 
 // The register blocks and the one-row remainder shared by MultiplyAdd (Z += A W) and MultiplyAddTransposed
-// (G += A^T D). Each adds to a block of C the products of a strip of A and a panel of B:
+// (G += A^T D). Each adds to a block of C the products of a strip of A and a panel of B (or, with `overwrite`, writes
+// them over C, starting from zero without reading it: a weight gradient's first block of rows):
 // C[i, j] += A(i, t) B[t, j] for t = 0 .. count - 1 in order, one fused multiply-add per term, where
 // - c points at the block's first element of C and b at B[0, j0], rows cStride and bStride apart (B is W or D in
 //   place, or a panel packed 16 values to a row by the packed products);

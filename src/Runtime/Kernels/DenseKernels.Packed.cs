@@ -18,7 +18,8 @@ namespace Backprop.Kernels;
 // a product of at least ProductRows rows repays.
 //
 // Each element of C is still one chain of fused multiply-adds over the inner dimension in order, starting from C's
-// value on entry: a slice's sums continue from what the previous slice stored. So the result of a row never depends on
+// value on entry (or from zero, for a product that overwrites C): a slice's sums continue from what the previous slice
+// stored. So the result of a row never depends on
 // the rows beside it, on the blocking, or on whether the unpacked kernels computed it.
 public static partial class DenseKernels
 {
@@ -80,13 +81,19 @@ public static partial class DenseKernels
     /// <param name="columns">Columns of D and of W.</param>
     /// <param name="w">W, <paramref name="inner"/> x <paramref name="columns"/>.</param>
     /// <param name="inner">Rows of W, columns of C.</param>
-    /// <param name="c">C, <paramref name="rows"/> x <paramref name="inner"/>; holds the addend on entry.</param>
+    /// <param name="c">C, <paramref name="rows"/> x <paramref name="inner"/>; holds the addend on entry, unless <paramref name="overwrite"/>.</param>
     /// <param name="pack">Scratch for the packed panels, at least <c>KernelGeometry.PackLength(inner, false)</c> values.</param>
-    public static void PackedMultiplyAddByTransposed(ReadOnlySpan<float> d, int rows, int columns, ReadOnlySpan<float> w, int inner, Span<float> c, Span<float> pack)
+    /// <param name="overwrite">Whether C receives the product instead of adding it, without reading C (an input gradient, which nothing is added to); the bits of adding to a cleared C.</param>
+    public static void PackedMultiplyAddByTransposed(ReadOnlySpan<float> d, int rows, int columns, ReadOnlySpan<float> w, int inner, Span<float> c, Span<float> pack, bool overwrite = false)
     {
         CheckPacked(d.Length < rows * columns || w.Length < inner * columns || c.Length < rows * inner, pack, PackLength(inner, transposedA: false));
         if (!Fma.IsSupported)
         {
+            if (overwrite)
+            {
+                c.Slice(0, rows * inner).Clear(); // then added to: a sum of -0 still gives +0, as on a cleared C
+            }
+
             for (int r = 0; r < rows; r++)
             {
                 ReadOnlySpan<float> dRow = d.Slice(r * columns, columns);
@@ -100,7 +107,7 @@ public static partial class DenseKernels
         }
 
         // op(B)[t, k] = W[k, t]: the pack transposes.
-        SplitOrRun(new PackedProduct(rows, inner, columns, aRow: columns, aStep: 1, bStep: 1, bColumn: columns), d, w, c, pack);
+        SplitOrRun(new PackedProduct(rows, inner, columns, aRow: columns, aStep: 1, bStep: 1, bColumn: columns) { Overwrite = overwrite }, d, w, c, pack);
     }
 
     private static void CheckPacked(bool shortMatrix, Span<float> pack, int packLength)

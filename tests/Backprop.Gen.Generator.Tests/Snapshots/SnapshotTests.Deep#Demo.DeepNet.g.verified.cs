@@ -439,8 +439,7 @@ namespace Demo
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz4, gb4, overwrite: firstBlock);
 
                 // dA3 = dZ4 W4^T as one packed product, W4^T packed into panels as it is copied.
-                dz3.Clear();
-                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz4, rows, 8, w4, 16, dz3, buffer.Slice(PackOffset, PackLength));
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz4, rows, 8, w4, 16, dz3, buffer.Slice(PackOffset, PackLength), overwrite: true);
 
                 // dZ3 = dA3 (*) (1 - A3^2), in place.
                 global::Backprop.Kernels.ActivationKernels.TanhBackward(a3, dz3, dz3);
@@ -455,8 +454,7 @@ namespace Demo
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz3, gb3, overwrite: firstBlock);
 
                 // dA2 = dZ3 W3^T as one packed product, W3^T packed into panels as it is copied.
-                dz2.Clear();
-                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz3, rows, 16, w3, 24, dz2, buffer.Slice(PackOffset, PackLength));
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz3, rows, 16, w3, 24, dz2, buffer.Slice(PackOffset, PackLength), overwrite: true);
 
                 // dZ2 = dA2 (*) (Z2 > 0 ? 1 : 0.01), in place.
                 global::Backprop.Kernels.ActivationKernels.LeakyReluBackward(buffer.Slice(Z2Offset, rows * 24), dz2, dz2);
@@ -471,8 +469,7 @@ namespace Demo
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2, overwrite: firstBlock);
 
                 // dA1 = dZ2 W2^T as one packed product, W2^T packed into panels as it is copied.
-                dz1.Clear();
-                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz2, rows, 24, w2, 32, dz1, buffer.Slice(PackOffset, PackLength));
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz2, rows, 24, w2, 32, dz1, buffer.Slice(PackOffset, PackLength), overwrite: true);
 
                 // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
                 global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 32), dz1, dz1);

@@ -241,8 +241,7 @@ namespace Demo
                 global::Backprop.Kernels.RowKernels.AddColumnSums(dz2, gb2, overwrite: firstBlock);
 
                 // dA1 = dZ2 W2^T as one packed product, W2^T packed into panels as it is copied.
-                dz1.Clear();
-                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz2, rows, 10, w2, 512, dz1, buffer.Slice(PackOffset, PackLength));
+                global::Backprop.Kernels.DenseKernels.PackedMultiplyAddByTransposed(dz2, rows, 10, w2, 512, dz1, buffer.Slice(PackOffset, PackLength), overwrite: true);
 
                 // dZ1 = dA1 (*) (Z1 > 0 ? 1 : 0), in place.
                 global::Backprop.Kernels.ActivationKernels.ReluBackward(buffer.Slice(Z1Offset, rows * 512), dz1, dz1);
