@@ -1,7 +1,6 @@
 using System;
 using System.ComponentModel;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace Backprop.Kernels;
 
