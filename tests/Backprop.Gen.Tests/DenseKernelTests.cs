@@ -207,7 +207,7 @@ public sealed class DenseKernelTests
             }
 
             AssertGuardKept(written, shape);
-            AssertSameBits(cleared, written, shape);
+            BitAssert.Equal(cleared, written, shape);
             if (packed)
             {
                 // dA = dZ W^T, which the backward pass writes rather than adds to.
@@ -218,7 +218,7 @@ public sealed class DenseKernelTests
                 DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, inputGradient, pack);
                 DenseKernels.PackedMultiplyAddByTransposed(d, rows, columns, w, inner, inputWritten, pack, overwrite: true);
                 AssertGuardKept(inputWritten, "dA " + shape);
-                AssertSameBits(inputGradient[..^1], inputWritten[..^1], "dA " + shape);
+                BitAssert.Equal(inputGradient[..^1], inputWritten[..^1], "dA " + shape);
             }
             else
             {
@@ -226,7 +226,7 @@ public sealed class DenseKernelTests
                 DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, written, overwrite: true);
                 float[] portable = new float[(inner * columns) + 1];
                 DenseKernels.PortableMultiplyAddTransposed(a, rows, inner, d, columns, portable, overwrite: false);
-                AssertSameBits(portable[..^1], written[..^1], "portable " + shape);
+                BitAssert.Equal(portable[..^1], written[..^1], "portable " + shape);
             }
         }
 
@@ -241,7 +241,7 @@ public sealed class DenseKernelTests
         RowKernels.AddColumnSums<float>(matrix, fromZero);
         sums.AsSpan().Fill(float.NaN);
         RowKernels.AddColumnSums<float>(matrix, sums, overwrite: true);
-        AssertSameBits(fromZero, sums, "column sums");
+        BitAssert.Equal(fromZero, sums, "column sums");
     }
 
     [Fact]
@@ -361,15 +361,6 @@ public sealed class DenseKernelTests
         }
 
         return result;
-    }
-
-    private static void AssertSameBits(float[] expected, float[] actual, string shape)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{shape}: value {i} is {actual[i]}, expected {expected[i]}.");
-        }
     }
 
     // A copy with one guard value past the end, which the product must leave alone.

@@ -30,16 +30,16 @@ public sealed class ElementwiseKernelTests
             float[] expected = new float[length], actual = new float[length];
             TensorPrimitives.Max(z, 0f, expected);
             ActivationKernels.Relu<float>(z, actual);
-            AssertSameBits(expected, actual, $"float, length {length}");
+            BitAssert.Equal(expected, actual, $"float, length {length}");
 
             double[] zd = Values(length, seed: length + 1);
             double[] expectedD = new double[length], actualD = new double[length];
             TensorPrimitives.Max(zd, 0.0, expectedD);
             ActivationKernels.Relu<double>(zd, actualD);
-            AssertSameBits(expectedD, actualD, $"double, length {length}");
+            BitAssert.Equal(expectedD, actualD, $"double, length {length}");
 
             ActivationKernels.Relu<float>(z, z); // in place, as the generated code may call it
-            AssertSameBits(expected, z, $"float in place, length {length}");
+            BitAssert.Equal(expected, z, $"float in place, length {length}");
         }
     }
 
@@ -54,17 +54,17 @@ public sealed class ElementwiseKernelTests
             TensorPrimitives.Subtract(outputs, targets, expected);
             TensorPrimitives.Multiply(expected, 1f / 3, expected);
             LossKernels.OutputGradient<float>(outputs, targets, 1f / 3, actual);
-            AssertSameBits(expected, actual, $"float, length {length}");
+            BitAssert.Equal(expected, actual, $"float, length {length}");
 
             LossKernels.OutputGradient<float>(outputs, targets, 1f / 3, outputs); // the gradient over the outputs
-            AssertSameBits(expected, outputs, $"float in place, length {length}");
+            BitAssert.Equal(expected, outputs, $"float in place, length {length}");
 
             double[] outputsD = Values(length, seed: 5 * length), targetsD = Values(length, seed: (5 * length) + 1);
             double[] expectedD = new double[length], actualD = new double[length];
             TensorPrimitives.Subtract(outputsD, targetsD, expectedD);
             TensorPrimitives.Multiply(expectedD, 2.0 / 7, expectedD);
             LossKernels.OutputGradient<double>(outputsD, targetsD, 2.0 / 7, actualD);
-            AssertSameBits(expectedD, actualD, $"double, length {length}");
+            BitAssert.Equal(expectedD, actualD, $"double, length {length}");
         }
     }
 
@@ -87,21 +87,5 @@ public sealed class ElementwiseKernelTests
         return Enumerable.Range(0, length)
             .Select(_ => random.Next(3) == 0 ? Specials[random.Next(Specials.Length)] : (random.NextDouble() - 0.5) * 8)
             .ToArray();
-    }
-
-    private static void AssertSameBits(float[] expected, float[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(actual[i]), $"{what}, element {i}: {expected[i]} vs {actual[i]}");
-        }
-    }
-
-    private static void AssertSameBits(double[] expected, double[] actual, string what)
-    {
-        for (int i = 0; i < expected.Length; i++)
-        {
-            Assert.True(BitConverter.DoubleToInt64Bits(expected[i]) == BitConverter.DoubleToInt64Bits(actual[i]), $"{what}, element {i}: {expected[i]} vs {actual[i]}");
-        }
     }
 }
