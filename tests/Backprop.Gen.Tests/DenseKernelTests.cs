@@ -12,10 +12,11 @@ namespace Backprop.Tests;
 /// </summary>
 public sealed class DenseKernelTests
 {
-    // Rows (and, for the weight gradient, inner sizes) around the 8-, 6- and 4-row blocks: 14 = 8 + 4 + 2 single rows,
-    // 18 = 8 + 6 + 4, 22 = 16 + 6, 64 = 8 x 8; columns also at whole 32-column panels (64), where the weight gradient
-    // takes 8-row blocks.
-    private static readonly int[] Rows = { 1, 3, 4, 5, 6, 9, 10, 14, 16, 18, 22, 64 };
+    // Rows (and, for the weight gradient, inner sizes) around the 8-, 6- and 4-row blocks: with 512-bit blocks the
+    // forward product covers every even count of 4 or more (8 alone, 10 = 6 + 4, 12 = 8 + 4, 14 = 8 + 6,
+    // 18 = 8 + 6 + 4, 22 = 16 + 6, 64 = 8 x 8; 9 = 8 + a single row), with 256-bit ones 6s, a 4 and single rows (2, 14 =
+    // 12 + 2); columns also at whole 32-column panels (64), where the weight gradient takes 8-row blocks.
+    private static readonly int[] Rows = { 1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 14, 16, 18, 22, 64 };
     private static readonly int[] Inner = { 1, 4, 7, 10, 20, 256, 257 };
     private static readonly int[] Columns = { 1, 7, 8, 10, 15, 16, 17, 33, 40, 64, 70, 129, 200 };
 
@@ -134,11 +135,12 @@ public sealed class DenseKernelTests
     }
 
     [Theory]
-    [InlineData(64, 784, 128, true)] // the forward product chained over W's rows in groups of 16 rows
+    [InlineData(64, 784, 128, true)] // the forward product chained over W's rows in groups of 8 rows
     [InlineData(67, 1001, 203, true)] // a last group of 3 rows; the last part also takes W's rows past the 6-row blocks
+    [InlineData(45, 300, 203, true)] // a last group of 5 rows (a 4-row block and a tail), 11 masked columns
     [InlineData(130, 300, 530, true)]
-    [InlineData(40, 784, 128, false)] // too few rows to chain: the forward product splits its columns
-    [InlineData(45, 300, 203, false)] // split columns, the last part with 11 masked columns and 45 rows (8-row blocks and 5)
+    [InlineData(20, 784, 128, false)] // too few rows to chain: the forward product splits its columns
+    [InlineData(22, 300, 203, false)] // split columns, the last part with 11 masked columns and 22 rows (8, 8 and 6)
     public void Products_split_over_a_team_give_the_bits_of_one_thread(int rows, int inner, int columns, bool chained)
     {
         var random = new Random(rows);

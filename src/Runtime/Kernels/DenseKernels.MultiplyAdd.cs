@@ -48,10 +48,25 @@ public static partial class DenseKernels
     // one thread does them all.
     internal static void MultiplyAddColumns(ref float aRef, int rows, int inner, nint aStride, ref float wRef, int columns, nint stride, ref float zRef)
     {
-
-        // Rows in blocks of 6, then one block of 4 if 4 or 5 are left, then single rows.
+        // The rows the register blocks cover; the rest go one by one to Tail. 256-bit: blocks of 6, then one block of 4
+        // if 4 or 5 are left. 512-bit: every row of an even count of 4 or more, in 8s with at most one 6 and one 4
+        // (so that the 8-row groups of a chained forward product run as one 8-row block, not as 6 rows and two tails).
         int sixRowEnd = rows - (rows % WideRowBlock);
-        int fourRowEnd = rows - sixRowEnd >= RowBlock ? sixRowEnd + RowBlock : sixRowEnd;
+        int blockedEnd = rows - sixRowEnd >= RowBlock ? sixRowEnd + RowBlock : sixRowEnd;
+        if (Wide && rows >= RowBlock)
+        {
+            blockedEnd = rows - (rows % 2);
+        }
+
+        // How the 16-column panels (after the 32-column pairs of the 512-bit path) cover those rows: 6s, then 4s (any
+        // even count of 4 or more is 6s and at most two 4s).
+        int fourRows = 0;
+        while ((blockedEnd - (fourRows * RowBlock)) % WideRowBlock != 0)
+        {
+            fourRows++;
+        }
+
+        sixRowEnd = blockedEnd - (fourRows * RowBlock);
 
         // The inner dimension in slices of InnerBlock, and within a slice one 16-column panel of W at a time for
         // every block of rows: the panel (InnerBlock x 16 values, 16 KB) stays in the L1 cache while the rows pass over
@@ -64,10 +79,9 @@ public static partial class DenseKernels
             int j0 = 0;
             if (Wide)
             {
-                // The same rows as the 6- and 4-row blocks below cover (fourRowEnd, an even count), in blocks of 8 first:
                 // 8s, then at most one 6 and one 4 (a remainder of 2 after the 8s becomes 6 + 4).
-                int eightRowEnd = fourRowEnd - (fourRowEnd % WideBlockRows);
-                eightRowEnd -= fourRowEnd - eightRowEnd == 2 ? WideBlockRows : 0;
+                int eightRowEnd = blockedEnd - (blockedEnd % WideBlockRows);
+                eightRowEnd -= blockedEnd - eightRowEnd == 2 ? WideBlockRows : 0;
                 for (; j0 + (2 * ColumnBlock) <= columns; j0 += 2 * ColumnBlock)
                 {
                     ref float wPanel = ref Unsafe.Add(ref wSlice, j0);
@@ -78,13 +92,13 @@ public static partial class DenseKernels
                         Block8x32(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                     }
 
-                    if (fourRowEnd - r0 >= WideRowBlock)
+                    if (blockedEnd - r0 >= WideRowBlock)
                     {
                         Block6x32(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, ref wNext, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                         r0 += WideRowBlock;
                     }
 
-                    if (fourRowEnd - r0 >= RowBlock)
+                    if (blockedEnd - r0 >= RowBlock)
                     {
                         ref float zRows = ref Unsafe.Add(ref zRef, (r0 * stride) + j0);
                         Block4x16(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref zRows, stride);
@@ -101,9 +115,9 @@ public static partial class DenseKernels
                     Block6x16(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                 }
 
-                if (fourRowEnd > sixRowEnd)
+                for (int r0 = sixRowEnd; r0 < blockedEnd; r0 += RowBlock)
                 {
-                    Block4x16(ref Unsafe.Add(ref aSlice, sixRowEnd * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (sixRowEnd * stride) + j0), stride);
+                    Block4x16(ref Unsafe.Add(ref aSlice, r0 * aStride), aStride, 1, count, ref wPanel, stride, ref Unsafe.Add(ref zRef, (r0 * stride) + j0), stride);
                 }
             }
 
@@ -114,7 +128,7 @@ public static partial class DenseKernels
                 MaskedColumns(ref aSlice, aStride, 1, rows, count, ref Unsafe.Add(ref wSlice, j0), stride, ref Unsafe.Add(ref zRef, j0), stride, columns - j0);
             }
 
-            for (int r = fourRowEnd; r < rows; r++)
+            for (int r = blockedEnd; r < rows; r++)
             {
                 Tail(ref aSlice, r, aStride, count, ref wSlice, j0, stride, ref zRef);
             }

@@ -76,12 +76,14 @@ internal static unsafe class ProductTeam
 
     /// <summary>
     /// The rows of Z that a thread of a chained forward product adds its terms to at a time (<see cref="SplitForward"/>):
-    /// two 8-row register blocks. A W3 step on two threads took 2.11 us per example with 16 rows, 2.53 with 12 and 2.33
-    /// with 24 (one run each, one after the other, on a noisy machine). Larger groups leave the second thread idle
-    /// longer at the start and the first at the end; smaller ones read the thread's rows of W once more per group, and
-    /// 8 rows fall partly to the one-row tails.
+    /// one 8-row register block. The second thread waits for the first one's first group, and the first waits for the
+    /// second one's last, so each thread idles for about 1/G of its share over G groups: on a W3 step (64 rows) the
+    /// chained product took 48-54 us with 8 rows against 54-58 us with 16, in four alternating pairs of runs on two
+    /// threads (medians of 400 steps each), though whole steps on this noisy 2-vCPU host showed no difference (1.18-1.30x
+    /// one thread against 1.21-1.29x, five alternating pairs). Earlier, 12 and 24 rows measured slower than 16; each
+    /// group reads the thread's rows of W once more, which smaller groups pay for.
     /// </summary>
-    public const int ChainRows = 16;
+    public const int ChainRows = 8;
 
     /// <summary>
     /// The fewest groups of <see cref="ChainRows"/> rows for which the forward product is chained: with two, each thread
