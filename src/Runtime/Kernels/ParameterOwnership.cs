@@ -45,7 +45,6 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
     public ParameterOwnership(WorkerTeam team, NetworkArchitecture architecture)
     {
         _team = team;
-        Length = architecture.ParameterCount;
         ReadOnlySpan<int> sizes = architecture.LayerSizes;
         var starts = new System.Collections.Generic.List<int> { 0 };
         var owners = new System.Collections.Generic.List<int> { 0 };
@@ -70,7 +69,7 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
             owners.Add(0);
         }
 
-        starts.Add(Length);
+        starts.Add(architecture.ParameterCount);
         _starts = starts.ToArray();
         _owners = owners.ToArray();
         _sums = new float[team.Threads * SumStride];
@@ -81,9 +80,6 @@ internal sealed unsafe class ParameterOwnership : ITeamJob
         SumOfSquares,
         Update,
     }
-
-    /// <summary>The length of the parameter vector.</summary>
-    public int Length { get; }
 
     /// <summary>The part that owns parameter <paramref name="index"/>.</summary>
     public int OwnerOf(int index)
