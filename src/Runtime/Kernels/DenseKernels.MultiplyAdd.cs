@@ -51,22 +51,14 @@ public static partial class DenseKernels
         // The rows the register blocks cover; the rest go one by one to Tail. 256-bit: blocks of 6, then one block of 4
         // if 4 or 5 are left. 512-bit: every row of an even count of 4 or more, in 8s with at most one 6 and one 4
         // (so that the 8-row groups of a chained forward product run as one 8-row block, not as 6 rows and two tails).
-        int sixRowEnd = rows - (rows % WideRowBlock);
-        int blockedEnd = rows - sixRowEnd >= RowBlock ? sixRowEnd + RowBlock : sixRowEnd;
-        if (Wide && rows >= RowBlock)
-        {
-            blockedEnd = rows - (rows % 2);
-        }
+        int blockedEnd = Wide && rows >= RowBlock
+            ? rows - (rows % 2)
+            : rows - (rows % WideRowBlock) + (rows % WideRowBlock >= RowBlock ? RowBlock : 0);
 
-        // How the 16-column panels (after the 32-column pairs of the 512-bit path) cover those rows: 6s, then 4s (any
-        // even count of 4 or more is 6s and at most two 4s).
-        int fourRows = 0;
-        while ((blockedEnd - (fourRows * RowBlock)) % WideRowBlock != 0)
-        {
-            fourRows++;
-        }
-
-        sixRowEnd = blockedEnd - (fourRows * RowBlock);
+        // How the 16-column panels (after the 32-column pairs of the 512-bit path) cover those rows: 6s, then 4s (an
+        // even count of 4 or more is 6s and at most two 4s: ... + 4 leaves 4 after the 6s, ... + 8 leaves 2).
+        int fourRowBlocks = (blockedEnd % WideRowBlock) switch { 0 => 0, RowBlock => 1, _ => 2 };
+        int sixRowEnd = blockedEnd - (fourRowBlocks * RowBlock);
 
         // The inner dimension in slices of InnerBlock, and within a slice one 16-column panel of W at a time for
         // every block of rows: the panel (InnerBlock x 16 values, 16 KB) stays in the L1 cache while the rows pass over
